@@ -1,0 +1,11 @@
+package org.tlsrollout.contracts;
+
+/** Action types in a fix job (rules.md, "Action types in a fix job"). */
+public enum ActionType {
+    SET_REGISTRY_DWORD,
+    INSTALL_UPDATE,
+    INSTALL_SOFTWARE,
+    RUN_PROBES,
+    RESTART,
+    RESTART_SERVICE
+}

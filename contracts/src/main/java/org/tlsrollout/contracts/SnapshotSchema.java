@@ -1,0 +1,95 @@
+package org.tlsrollout.contracts;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The MachineSnapshot JSON Schema (snapshot.schema.json, draft 2020-12), checked whole, formats included
+ * ({@code date-time} is RFC 3339). Thread-safe; build it once.
+ */
+public final class SnapshotSchema {
+    public static final String RESOURCE = "/org/tlsrollout/contracts/snapshot.schema.json";
+
+    private final JsonSchema schema;
+
+    public SnapshotSchema() {
+        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
+                .formatAssertionsEnabled(true)
+                .pathType(PathType.JSON_POINTER)
+                .build();
+        try (InputStream in = SnapshotSchema.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + RESOURCE);
+            }
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every invalid field, sorted by field; empty when the document is valid. */
+    public List<FieldError> validate(JsonNode document) {
+        Set<ValidationMessage> messages = schema.validate(document);
+        List<FieldError> errors = new ArrayList<>(messages.size());
+        for (ValidationMessage m : messages) {
+            String field = m.getInstanceLocation().toString();
+            if ("required".equals(m.getType()) && m.getProperty() != null) {
+                field = field + "/" + m.getProperty();
+            }
+            errors.add(new FieldError(field, m.getMessage()));
+        }
+        errors.sort(Comparator.comparing(FieldError::field).thenComparing(FieldError::message));
+        return errors;
+    }
+
+    /**
+     * Parses, validates and maps one snapshot document: the one way a snapshot is accepted, used by the
+     * collector for HTTP and NDJSON alike.
+     */
+    public Result check(String json) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            return Result.invalid(List.of(new FieldError("", "not a JSON document: " + e.getOriginalMessage())));
+        }
+        if (node == null || !node.isObject()) {
+            return Result.invalid(List.of(new FieldError("", "a snapshot is a JSON object")));
+        }
+        List<FieldError> errors = validate(node);
+        if (!errors.isEmpty()) {
+            return Result.invalid(errors);
+        }
+        try {
+            return new Result(Json.MAPPER.treeToValue(node, MachineSnapshot.class), (ObjectNode) node, List.of());
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            // Valid by the schema but not representable (e.g. a time zone the JDK does not parse).
+            return Result.invalid(List.of(new FieldError("", "cannot be read: " + e.getMessage())));
+        }
+    }
+
+    /** Either a valid snapshot, or the errors that make it invalid. */
+    public record Result(MachineSnapshot snapshot, ObjectNode document, List<FieldError> errors) {
+        static Result invalid(List<FieldError> errors) {
+            return new Result(null, null, errors);
+        }
+
+        public boolean valid() {
+            return errors.isEmpty();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.tlsrollout.contracts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+class SnapshotSchemaTest {
+    static final java.util.List<String> EXAMPLES = Examples.ALL;
+    final SnapshotSchema schema = new SnapshotSchema();
+
+    @ParameterizedTest
+    @FieldSource("EXAMPLES")
+    void theContractExamplesAreValidAndMapToTheRecord(String name) {
+        SnapshotSchema.Result result = schema.check(Examples.json(name));
+
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.snapshot().machineId()).isNotBlank();
+        assertThat(result.snapshot().os().version()).matches("\\d+\\.\\d+\\.\\d+");
+    }
+
+    @Test
+    void namesEveryInvalidFieldAsAJsonPointer() throws Exception {
+        ObjectNode doc = (ObjectNode) Json.MAPPER.readTree(Examples.json(Examples.WIN7_CLIENT_BEFORE));
+        doc.remove("machineId");
+        ((ObjectNode) doc.get("os")).put("version", "seven");
+        doc.put("collectedAt", "yesterday");
+        doc.put("colour", "blue");
+
+        SnapshotSchema.Result result = schema.check(doc.toString());
+
+        assertThat(result.valid()).isFalse();
+        assertThat(result.errors()).extracting(FieldError::field)
+                .contains("/machineId", "/os/version", "/collectedAt", "");
+        assertThat(result.errors()).anySatisfy(e -> assertThat(e.message()).contains("colour"));
+    }
+
+    @Test
+    void checksTheDateTimeFormatAsRfc3339() throws Exception {
+        ObjectNode doc = (ObjectNode) Json.MAPPER.readTree(Examples.json(Examples.WIN10_CLIENT_DONE));
+        doc.put("collectedAt", "2026-11-19 09:30:00");
+        assertThat(schema.check(doc.toString()).errors()).extracting(FieldError::field).containsExactly("/collectedAt");
+
+        doc.put("collectedAt", "2026-11-19T11:30:00+02:00");
+        SnapshotSchema.Result withOffset = schema.check(doc.toString());
+        assertThat(withOffset.errors()).isEmpty();
+        assertThat(withOffset.snapshot().collectedAt()).hasToString("2026-11-19T09:30:00Z");
+    }
+
+    @Test
+    void rejectsWhatIsNotAnObject() {
+        assertThat(schema.check("[1,2]").errors()).extracting(FieldError::field).containsExactly("");
+        assertThat(schema.check("{\"machineId\": ").errors()).singleElement()
+                .satisfies(e -> assertThat(e.message()).startsWith("not a JSON document"));
+    }
+
+    @Test
+    void registryLookupIgnoresCaseAsWindowsDoes() {
+        MachineSnapshot s = schema.check(Examples.json(Examples.SERVER2012R2_PRIMARY_SITE)).snapshot();
+        assertThat(s.registryValue(RegistryKeys.NET4_WOW.replace("Wow6432Node", "WOW6432Node"), "schusestrongcrypto"))
+                .hasValue(1);
+        assertThat(s.registryValue(RegistryKeys.WINHTTP, RegistryKeys.DEFAULT_SECURE_PROTOCOLS)).isEmpty();
+    }
+}
