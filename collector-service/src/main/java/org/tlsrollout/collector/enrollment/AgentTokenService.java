@@ -1,0 +1,76 @@
+package org.tlsrollout.collector.enrollment;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.keys.resolvers.VerificationKeyResolver;
+import org.jose4j.lang.JoseException;
+import org.tlsrollout.collector.config.CollectorConfig;
+import org.tlsrollout.common.keys.EcKeys;
+import org.tlsrollout.common.security.AgentKeys;
+import org.tlsrollout.common.security.AgentTokens;
+import org.tlsrollout.common.security.AuthConfig;
+
+/**
+ * Issues agent tokens (ES256 JWTs, subject = machine id) and is the source of the keys that verify them, here
+ * and, through {@code /.well-known/jwks.json}, in the other services.
+ */
+@ApplicationScoped
+public class AgentTokenService implements AgentKeys {
+    private final KeyPair key;
+    private final String kid;
+    private final String issuer;
+    private final CollectorConfig config;
+    private final Clock clock;
+
+    public AgentTokenService(CollectorConfig config, AuthConfig auth) {
+        this.config = config;
+        this.key = EcKeys.loadOrCreate(config.agentToken().keyFile());
+        this.kid = EcKeys.kid(key.getPublic());
+        this.issuer = auth.agentTokenIssuer();
+        this.clock = Clock.systemUTC();
+    }
+
+    public record IssuedToken(String agentToken, Instant expiresAt) {
+    }
+
+    public IssuedToken issue(String machineId, String siteCode) {
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(config.agentToken().ttl());
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(issuer);
+        claims.setAudience(AgentTokens.AUDIENCE);
+        claims.setSubject(machineId);
+        claims.setClaim("siteCode", siteCode);
+        claims.setJwtId(UUID.randomUUID().toString());
+        claims.setIssuedAt(NumericDate.fromSeconds(now.getEpochSecond()));
+        claims.setExpirationTime(NumericDate.fromSeconds(expiresAt.getEpochSecond()));
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(key.getPrivate());
+        jws.setKeyIdHeaderValue(kid);
+        jws.setHeader("typ", "JWT");
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
+        try {
+            return new IssuedToken(jws.getCompactSerialization(), expiresAt);
+        } catch (JoseException e) {
+            throw new IllegalStateException("cannot sign an agent token", e);
+        }
+    }
+
+    public String jwks() {
+        return EcKeys.jwks(List.of(key.getPublic()));
+    }
+
+    @Override
+    public VerificationKeyResolver resolver() {
+        return (jws, nestingContext) -> key.getPublic();
+    }
+}

@@ -1,0 +1,178 @@
+package org.tlsrollout.collector.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.tlsrollout.collector.config.CollectorConfig;
+import org.tlsrollout.common.problem.Problem;
+import org.tlsrollout.common.problem.ProblemException;
+import org.tlsrollout.common.security.AgentTokens;
+import org.tlsrollout.common.security.Roles;
+import org.tlsrollout.contracts.FieldError;
+import org.tlsrollout.contracts.Json;
+import org.tlsrollout.contracts.SnapshotSchema;
+
+/** Snapshot ingestion from agents and bulk NDJSON import (api.md, "collector-service"). */
+@Path("/api/v1/snapshots")
+public class SnapshotResource {
+    private final SnapshotIntake intake;
+    private final CollectorConfig config;
+
+    @Inject
+    SecurityIdentity identity;
+
+    public SnapshotResource(SnapshotIntake intake, CollectorConfig config) {
+        this.intake = intake;
+        this.config = config;
+    }
+
+    public record Accepted(String snapshotId) {
+    }
+
+    public record Rejected(long line, List<FieldError> errors) {
+    }
+
+    public record ImportResult(long accepted, List<Rejected> rejected) {
+    }
+
+    @POST
+    @RolesAllowed(Roles.AGENT)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Report one MachineSnapshot; answered 202 only after Kafka acknowledged it")
+    @APIResponse(responseCode = "202", description = "{snapshotId}")
+    @APIResponse(responseCode = "400", description = "problem details naming every invalid field")
+    @APIResponse(responseCode = "401", description = "no or invalid agent token")
+    @APIResponse(responseCode = "403", description = "the snapshot is of another machine than the token's")
+    @APIResponse(responseCode = "413", description = "body over 256 KiB")
+    @APIResponse(responseCode = "503", description = "Kafka cannot take it now; retry after Retry-After seconds")
+    public Uni<Response> report(String body) {
+        if (body == null || body.isEmpty()) {
+            throw ProblemException.invalidField("", "the body must be one MachineSnapshot (JSON)");
+        }
+        requireSize(body);
+        requireOwnMachine(body);
+        SnapshotSchema.Result result = intake.check(body);
+        if (!result.valid()) {
+            throw ProblemException.invalid("the snapshot does not follow snapshot.schema.json", result.errors());
+        }
+        return intake.publish(result)
+                .map(id -> Response.accepted(new Accepted(id)).type(MediaType.APPLICATION_JSON).build());
+    }
+
+    @POST
+    @Path("import")
+    @RolesAllowed(Roles.OPERATOR)
+    @Consumes({"application/x-ndjson", MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM})
+    @Produces(MediaType.APPLICATION_JSON)
+    @Blocking
+    @Operation(summary = "Import NDJSON, one MachineSnapshot a line; valid lines are published even when others are rejected")
+    @APIResponse(responseCode = "200", description = "{accepted, rejected: [{line, errors}]}")
+    @APIResponse(responseCode = "401", description = "no or invalid token")
+    @APIResponse(responseCode = "403", description = "not an operator")
+    @APIResponse(responseCode = "503", description = "Kafka failed during the import; `accepted` lines are kept")
+    public ImportResult importNdjson(InputStream body) {
+        List<Rejected> rejected = new ArrayList<>();
+        Deque<CompletableFuture<String>> inFlight = new ArrayDeque<>();
+        long accepted = 0;
+        long lineNumber = 0;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                lineNumber++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                if (line.length() > config.intake().maxSnapshotBytes()) {
+                    intake.countRejected();
+                    rejected.add(new Rejected(lineNumber, List.of(new FieldError("", tooLarge()))));
+                    continue;
+                }
+                SnapshotSchema.Result result = intake.check(line);
+                if (!result.valid()) {
+                    rejected.add(new Rejected(lineNumber, result.errors()));
+                    continue;
+                }
+                inFlight.add(intake.publish(result).subscribeAsCompletionStage());
+                while (inFlight.size() >= config.intake().importWindow()) {
+                    accepted += await(inFlight.poll(), accepted, rejected);
+                }
+            }
+            while (!inFlight.isEmpty()) {
+                accepted += await(inFlight.poll(), accepted, rejected);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ImportResult(accepted, rejected);
+    }
+
+    private long await(CompletableFuture<String> publish, long acceptedSoFar, List<Rejected> rejected) {
+        try {
+            publish.get();
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw importFailed(acceptedSoFar, rejected);
+        } catch (ExecutionException e) {
+            throw importFailed(acceptedSoFar, rejected);
+        }
+    }
+
+    private ProblemException importFailed(long acceptedSoFar, List<Rejected> rejected) {
+        return new ProblemException(Problem.of(503, "unavailable", "Service unavailable",
+                        "Kafka stopped acknowledging during the import; the lines counted in 'accepted' are kept, "
+                                + "send the file again to publish the rest (snapshots are idempotent per machine)")
+                .with("accepted", acceptedSoFar).with("rejected", rejected),
+                Map.of("Retry-After", Integer.toString(config.intake().retryAfterSeconds())));
+    }
+
+    private void requireSize(String body) {
+        int max = config.intake().maxSnapshotBytes();
+        // Characters never outnumber UTF-8 bytes: count bytes only when the length is close.
+        if (body.length() > max || (body.length() > max / 4 && body.getBytes(StandardCharsets.UTF_8).length > max)) {
+            throw new ProblemException(Problem.of(413, "payload-too-large", "Payload too large", tooLarge()));
+        }
+    }
+
+    private String tooLarge() {
+        return "a snapshot may be at most " + config.intake().maxSnapshotBytes() + " bytes";
+    }
+
+    /** 403 when the body names another machine than the token's subject (checked before the whole schema). */
+    private void requireOwnMachine(String body) {
+        JsonNode machineId;
+        try {
+            machineId = Json.MAPPER.readTree(body).get("machineId");
+        } catch (IOException e) {
+            return; // not JSON: the schema check names the problem
+        }
+        if (machineId != null && machineId.isTextual()) {
+            AgentTokens.requireMachine(identity, machineId.asText());
+        }
+    }
+}

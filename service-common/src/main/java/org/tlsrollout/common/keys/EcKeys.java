@@ -1,0 +1,132 @@
+package org.tlsrollout.common.keys;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.bouncycastle.jce.ECNamedCurveTable;
+import org.bouncycastle.jce.spec.ECNamedCurveParameterSpec;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.lang.JoseException;
+
+/**
+ * EC P-256 keys for ES256: PKCS#8 PEM files (as {@code openssl genpkey -algorithm EC -pkeyopt
+ * ec_paramgen_curve:P-256} writes them), RFC 7638 key ids and RFC 7517 key sets.
+ */
+public final class EcKeys {
+    private static final String BEGIN = "-----BEGIN PRIVATE KEY-----";
+    private static final String END = "-----END PRIVATE KEY-----";
+
+    private EcKeys() {
+    }
+
+    public static KeyPair generate() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM cannot make EC P-256 keys", e);
+        }
+    }
+
+    public static String toPem(KeyPair pair) {
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(pair.getPrivate().getEncoded());
+        return BEGIN + "\n" + body + "\n" + END + "\n";
+    }
+
+    /** Reads a PKCS#8 PEM private key and derives its public key. */
+    public static KeyPair fromPem(String pem) {
+        int begin = pem.indexOf(BEGIN);
+        int end = pem.indexOf(END);
+        if (begin < 0 || end < begin) {
+            throw new IllegalArgumentException("not a PKCS#8 PEM private key (expected " + BEGIN + ")");
+        }
+        byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + BEGIN.length(), end));
+        try {
+            ECPrivateKey key = (ECPrivateKey) KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
+            return new KeyPair(publicOf(key), key);
+        } catch (GeneralSecurityException | ClassCastException e) {
+            throw new IllegalArgumentException("not an EC P-256 private key: " + e.getMessage(), e);
+        }
+    }
+
+    /** The key in {@code file}; when there is none, a new one, written there readable by its owner only. */
+    public static KeyPair loadOrCreate(Path file) {
+        try {
+            if (Files.exists(file)) {
+                return fromPem(Files.readString(file));
+            }
+            KeyPair pair = generate();
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, toPem(pair));
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system
+            }
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return pair;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write the key file " + file, e);
+        }
+    }
+
+    /** RFC 7638 thumbprint of the public key, used as {@code kid}. */
+    public static String kid(PublicKey key) {
+        try {
+            return PublicJsonWebKey.Factory.newPublicJwk(key).calculateBase64urlEncodedThumbprint("SHA-256");
+        } catch (JoseException e) {
+            throw new IllegalArgumentException("not a key that JWK can describe", e);
+        }
+    }
+
+    /** The JWKS document (RFC 7517) of these public keys, each with its kid, {@code use=sig} and {@code alg=ES256}. */
+    public static String jwks(List<PublicKey> keys) {
+        try {
+            List<JsonWebKey> jwks = new ArrayList<>();
+            for (PublicKey key : keys) {
+                PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(key);
+                jwk.setKeyId(kid(key));
+                jwk.setUse("sig");
+                jwk.setAlgorithm(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
+                jwks.add(jwk);
+            }
+            return new JsonWebKeySet(jwks).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+        } catch (JoseException e) {
+            throw new IllegalArgumentException("cannot describe the keys as JWK", e);
+        }
+    }
+
+    private static ECPublicKey publicOf(ECPrivateKey key) throws GeneralSecurityException {
+        ECNamedCurveParameterSpec curve = ECNamedCurveTable.getParameterSpec("secp256r1");
+        org.bouncycastle.math.ec.ECPoint q = curve.getG().multiply(key.getS()).normalize();
+        ECPoint w = new ECPoint(new BigInteger(1, q.getAffineXCoord().getEncoded()),
+                new BigInteger(1, q.getAffineYCoord().getEncoded()));
+        return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, key.getParams()));
+    }
+}

@@ -1,0 +1,28 @@
+package org.tlsrollout.common.security;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** {@code tlsrollout.auth.*}: who may call the services. */
+@ConfigMapping(prefix = "tlsrollout.auth")
+public interface AuthConfig {
+
+    /** Bearer token of operators (env TLSROLLOUT_OPERATOR_TOKEN). Unset: no operator can sign in. */
+    Optional<String> operatorToken();
+
+    /** Bearer token of viewers (env TLSROLLOUT_VIEWER_TOKEN). Unset: no viewer can sign in. */
+    Optional<String> viewerToken();
+
+    /** Where the public keys that verify agent tokens are published (the collector's JWKS document). */
+    Optional<String> agentJwksUrl();
+
+    /** The {@code iss} of agent tokens. */
+    @WithDefault("tlsrollout-collector")
+    String agentTokenIssuer();
+
+    /** Clock skew tolerated on agent tokens' {@code exp} and {@code nbf}. */
+    @WithDefault("30s")
+    Duration clockSkew();
+}
