@@ -36,6 +36,7 @@ public record MachineSnapshot(
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Os(String caption, String version, String productType, String architecture) {
+        @com.fasterxml.jackson.annotation.JsonIgnore
         public boolean isX64() {
             return "x64".equals(architecture);
         }
@@ -57,6 +58,7 @@ public record MachineSnapshot(
     public record KnownError(KnownErrorId id, String source, String excerpt, Instant seenAt) {
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public MachineClass machineClass() {
         return MachineClass.of(roles == null ? List.of() : roles);
     }

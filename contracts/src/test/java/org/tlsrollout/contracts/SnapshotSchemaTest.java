@@ -63,4 +63,12 @@ class SnapshotSchemaTest {
                 .hasValue(1);
         assertThat(s.registryValue(RegistryKeys.WINHTTP, RegistryKeys.DEFAULT_SECURE_PROTOCOLS)).isEmpty();
     }
+
+    @Test
+    void aSnapshotWrittenBackAsJsonIsStillValid() throws Exception {
+        for (String name : Examples.ALL) {
+            MachineSnapshot s = schema.check(Examples.json(name)).snapshot();
+            assertThat(schema.check(Json.MAPPER.writeValueAsString(s)).errors()).as(name).isEmpty();
+        }
+    }
 }

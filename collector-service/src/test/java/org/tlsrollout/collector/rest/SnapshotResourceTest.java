@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.tlsrollout.platform.testing.TopicRecords;
 import org.tlsrollout.contracts.Examples;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.Topics;

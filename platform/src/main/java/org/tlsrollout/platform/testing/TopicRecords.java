@@ -1,4 +1,4 @@
-package org.tlsrollout.collector.rest;
+package org.tlsrollout.platform.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,14 +11,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.tlsrollout.platform.testing.KafkaTestResource;
 
-/** Reads a whole topic, from the beginning to its end offsets as they are now, with a fresh consumer. */
-final class TopicRecords {
+/** For tests: reads a whole topic of the test broker ({@link KafkaTestResource}), from the beginning to its end offsets as they are now, with a fresh consumer. */
+public final class TopicRecords {
     private TopicRecords() {
     }
 
-    static List<ConsumerRecord<String, String>> all(String topic) {
+    public static List<ConsumerRecord<String, String>> all(String topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());

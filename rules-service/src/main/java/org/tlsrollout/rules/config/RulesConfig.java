@@ -1,0 +1,29 @@
+package org.tlsrollout.rules.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@code rules.*}: the estate's choices that rules.md leaves open. */
+@ConfigMapping(prefix = "rules")
+public interface RulesConfig {
+
+    /** KBs the estate treats as superseding KB3140245 (rules.md, WINHTTP_KB3140245). */
+    @WithName("kb3140245-superseded-by")
+    Optional<Set<String>> kb3140245SupersededBy();
+
+    /** Later rollups accepted instead of KB4022721 on Server 2012 WSUS (rules.md, WSUS_TLS12_UPDATE). */
+    @WithName("wsus.rollups-2012")
+    Optional<Set<String>> wsusRollups2012();
+
+    /** Later rollups accepted instead of KB4022720 on Server 2012 R2 WSUS. */
+    @WithName("wsus.rollups-2012r2")
+    Optional<Set<String>> wsusRollups2012R2();
+
+    /** rules.md: {@code rules.disable-legacy.include-clients=true} puts clients in DISABLE_LEGACY too. */
+    @WithName("disable-legacy.include-clients")
+    @WithDefault("false")
+    boolean disableLegacyIncludeClients();
+}

@@ -1,0 +1,149 @@
+package org.tlsrollout.rules.messaging;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.tlsrollout.contracts.Examples;
+import org.tlsrollout.contracts.Json;
+import org.tlsrollout.contracts.Topics;
+import org.tlsrollout.platform.testing.KafkaTestResource;
+import org.tlsrollout.platform.testing.TopicRecords;
+
+/** Snapshots in, evaluations out, on a real broker: the shape of api.md, the DLQ, and the metrics. */
+@QuarkusTest
+@QuarkusTestResource(KafkaTestResource.class)
+class SnapshotEvaluatorTest {
+
+    static void publish(String machineId, String value) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, machineId, value));
+        }
+    }
+
+    static String received(String example, String machineId) throws Exception {
+        ObjectNode doc = (ObjectNode) Json.MAPPER.readTree(Examples.json(example));
+        doc.put("machineId", machineId);
+        doc.put("snapshotId", UUID.randomUUID().toString());
+        doc.put("receivedAt", Instant.now().toString());
+        return doc.toString();
+    }
+
+    static ConsumerRecord<String, String> awaitOn(String topic, String machineId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<ConsumerRecord<String, String>> found = TopicRecords.all(topic).stream()
+                    .filter(r -> machineId.equals(r.key())).toList();
+            if (!found.isEmpty()) {
+                return found.get(found.size() - 1);
+            }
+            sleep();
+        }
+        throw new AssertionError("nothing for " + machineId + " on " + topic + " in 30 s");
+    }
+
+    @Test
+    void aSnapshotBecomesAnEvaluationKeyedByMachineWithTheShapeOfApiMd() throws Exception {
+        String machineId = "PC-" + UUID.randomUUID();
+        String snapshot = received(Examples.WIN7_CLIENT_BEFORE, machineId);
+        String snapshotId = Json.MAPPER.readTree(snapshot).get("snapshotId").asText();
+
+        publish(machineId, snapshot);
+
+        ConsumerRecord<String, String> record = awaitOn(Topics.EVALUATIONS, machineId);
+        JsonNode evaluation = Json.MAPPER.readTree(record.value());
+        assertThat(evaluation.get("snapshotId").asText()).isEqualTo(snapshotId);
+        assertThat(evaluation.get("siteCode").asText()).isEqualTo("NYC");
+        assertThat(evaluation.get("collectedAt").asText()).isEqualTo("2026-11-18T14:02:11Z");
+        assertThat(evaluation.get("catalogVersion").asText()).isEqualTo("1");
+        assertThat(evaluation.get("machineClass").asText()).isEqualTo("client");
+        assertThat(evaluation.get("results")).hasSize(17);
+        assertThat(evaluation.get("results").get(0).fieldNames()).toIterable()
+                .contains("ruleId", "status", "severity", "phase", "message");
+        Set<String> failing = new java.util.HashSet<>();
+        evaluation.get("results").forEach(r -> {
+            if ("FAIL".equals(r.get("status").asText())) {
+                failing.add(r.get("ruleId").asText());
+            }
+        });
+        assertThat(failing).containsExactlyInAnyOrder("WINHTTP_KB3140245", "WINHTTP_DEFAULT_SECURE_PROTOCOLS",
+                "SCHANNEL_TLS12_CLIENT", "DOTNET_VERSION", "DOTNET_STRONG_CRYPTO", "DOTNET_SYSTEM_DEFAULT_TLS",
+                "TLS12_HANDSHAKE");
+        assertThat(evaluation.get("phases").get("CLIENTS").asText()).isEqualTo("NONCOMPLIANT");
+        assertThat(evaluation.get("phases").get("VERIFY").asText()).isEqualTo("NONCOMPLIANT");
+        assertThat(new String(record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8))
+                .isEqualTo(Topics.EVALUATION_EVENT_TYPE);
+        assertThat(new String(record.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8)).isEqualTo(snapshotId);
+    }
+
+    @Test
+    void aRecordThatIsNotASnapshotGoesToTheDeadLetterTopicAndTheNextOnesAreStillEvaluated() throws Exception {
+        String broken = "BROKEN-" + UUID.randomUUID();
+        String healthy = "PC-" + UUID.randomUUID();
+
+        publish(broken, "{\"machineId\": 42, this is not json");
+        publish(healthy, received(Examples.WIN10_CLIENT_DONE, healthy));
+
+        ConsumerRecord<String, String> dead = awaitOn(Topics.dlq(Topics.SNAPSHOTS), broken);
+        assertThat(dead.value()).startsWith("{\"machineId\": 42");
+        assertThat(dead.headers().lastHeader("dead-letter-reason")).isNotNull();
+        JsonNode evaluation = Json.MAPPER.readTree(awaitOn(Topics.EVALUATIONS, healthy).value());
+        assertThat(evaluation.get("phases").get("CLIENTS").asText()).isEqualTo("COMPLIANT");
+        assertThat(TopicRecords.all(Topics.EVALUATIONS).stream().map(ConsumerRecord::key).collect(Collectors.toSet()))
+                .doesNotContain(broken);
+    }
+
+    @Test
+    void exportsTheMetersOfApiMd() throws Exception {
+        String machineId = "PC-" + UUID.randomUUID();
+        publish(machineId, received(Examples.SERVER2012R2_PRIMARY_SITE, machineId));
+        awaitOn(Topics.EVALUATIONS, machineId);
+
+        // The counters move when Kafka acknowledges the evaluation, just after it is readable.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String metrics = "";
+        while (System.nanoTime() < deadline) {
+            metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+            if (metrics.matches("(?s).*tlsrollout_rule_results_total\\{[^}]*rule=\"SCHANNEL_LEGACY_DISABLED\""
+                    + "[^}]*status=\"FAIL\"[^}]*} [1-9].*")) {
+                break;
+            }
+            sleep();
+        }
+        assertThat(metrics)
+                .containsPattern("(?m)^tlsrollout_evaluations_total(\\{[^}]*})? [1-9]")
+                .containsPattern("tlsrollout_rule_results_total\\{[^}]*rule=\"SCHANNEL_LEGACY_DISABLED\"[^}]*status=\"FAIL\"[^}]*} [1-9]")
+                .containsPattern("tlsrollout_rule_results_total\\{[^}]*rule=\"FIPS_POLICY\"[^}]*status=\"NOT_APPLICABLE\"")
+                .contains("# TYPE tlsrollout_evaluation_lag_seconds histogram")
+                .containsPattern("tlsrollout_evaluation_lag_seconds_count(\\{[^}]*})? [1-9]");
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
