@@ -1,0 +1,97 @@
+package org.tlsrollout.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./tlsrollout}: runs the system locally (api.md, "Commands"). */
+@Command(name = "tlsrollout", mixinStandardHelpOptions = true, version = "tlsrollout 0.1.0",
+        description = "Takes a Configuration Manager estate safely to TLS 1.2.",
+        subcommands = {Main.Up.class, Main.Down.class, Main.Status.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof StackException) {
+                commandLine.getErr().println("tlsrollout: " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static StackConfig config() {
+        Path root = Path.of(System.getProperty("tlsrollout.root", ".")).toAbsolutePath().normalize();
+        return StackConfig.fromEnvironment(root, System.getenv());
+    }
+
+    @Command(name = "up", description = "Start Kafka and every service in the background, wait until all are ready, "
+            + "print the URLs and tokens. Does nothing to what already runs.")
+    static final class Up implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            StackConfig config = config();
+            System.out.println("starting the tlsrollout stack (logs in " + config.logs() + ")");
+            new Stack(config, System.out).up();
+            printAccess(config);
+            return 0;
+        }
+    }
+
+    @Command(name = "down", description = "Stop what `up` started. Kafka's data and the database stay unless --wipe.")
+    static final class Down implements Callable<Integer> {
+        @Option(names = "--wipe", description = "also delete Kafka's data and drop the database")
+        boolean wipe;
+
+        @Override
+        public Integer call() {
+            new Stack(config(), System.out).down(wipe);
+            System.out.println("stopped");
+            return 0;
+        }
+    }
+
+    @Command(name = "status", description = "Show what runs. Exit code 0 when everything is up and ready, 3 otherwise.")
+    static final class Status implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            StackConfig config = config();
+            boolean allReady = true;
+            System.out.printf("%-20s %-8s %-8s %s%n", "COMPONENT", "PID", "STATE", "ADDRESS");
+            for (Stack.Status s : new Stack(config, System.out).status()) {
+                String state = !s.running() ? "stopped" : s.ready() ? "ready" : "starting";
+                allReady &= s.ready();
+                System.out.printf("%-20s %-8s %-8s %s%n", s.component().displayName(),
+                        s.running() ? Long.toString(s.pid()) : "-", state, s.component().address(config));
+            }
+            return allReady ? 0 : 3;
+        }
+    }
+
+    static void printAccess(StackConfig config) {
+        System.out.printf("%nThe stack is up.%n");
+        System.out.printf("  collector-service    %s   (agents enroll and report here)%n", config.collectorUrl());
+        System.out.printf("  rules-service        %s%n", config.rulesUrl());
+        System.out.printf("  remediation-service  %s   (machines, progress, waves)%n", config.remediationUrl());
+        System.out.printf("  OpenAPI / Swagger UI %s/q/swagger-ui%n", config.remediationUrl());
+        System.out.printf("  Kafka                %s%n", config.bootstrapServers());
+        System.out.printf("%nTokens (from the environment, else kept in %s):%n", config.home().resolve("tokens.env"));
+        System.out.printf("  export %s=%s%n", Tokens.OPERATOR, config.tokens().operator());
+        System.out.printf("  export %s=%s%n", Tokens.VIEWER, config.tokens().viewer());
+        System.out.printf("  export %s=%s%n", Tokens.ENROLL, config.tokens().enrollSecret());
+        System.out.printf("%nTry: curl -H \"Authorization: Bearer $%s\" %s/api/v1/progress%n", Tokens.VIEWER,
+                config.remediationUrl());
+    }
+}

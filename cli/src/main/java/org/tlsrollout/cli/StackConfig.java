@@ -1,0 +1,81 @@
+package org.tlsrollout.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where the local stack lives and how it is reached: the repository (for the built services), the state folder
+ * ({@code .tlsrollout}: logs, pid files, Kafka data, keys, tokens), the ports and the database.
+ */
+public record StackConfig(
+        Path root,
+        Path home,
+        int kafkaPort,
+        int kafkaControllerPort,
+        int collectorPort,
+        int rulesPort,
+        int remediationPort,
+        int partitions,
+        String dbUrl,
+        String dbUser,
+        String dbPassword,
+        String javaOptions,
+        Tokens tokens) {
+
+    /** The defaults of api.md ("Processes and default local ports"), each overridable by an environment variable. */
+    public static StackConfig fromEnvironment(Path root, Map<String, String> env) {
+        Path home = Path.of(env.getOrDefault("TLSROLLOUT_HOME", root.resolve(".tlsrollout").toString())).toAbsolutePath();
+        return new StackConfig(root, home,
+                port(env, "TLSROLLOUT_KAFKA_PORT", 9092),
+                port(env, "TLSROLLOUT_KAFKA_CONTROLLER_PORT", 9093),
+                port(env, "TLSROLLOUT_COLLECTOR_PORT", 8081),
+                port(env, "TLSROLLOUT_RULES_PORT", 8082),
+                port(env, "TLSROLLOUT_REMEDIATION_PORT", 8083),
+                port(env, "TLSROLLOUT_KAFKA_PARTITIONS", 12),
+                env.getOrDefault("TLSROLLOUT_DB_URL", "jdbc:postgresql://127.0.0.1:5432/tlsrollout"),
+                env.getOrDefault("TLSROLLOUT_DB_USER", "postgres"),
+                env.getOrDefault("TLSROLLOUT_DB_PASSWORD", ""),
+                env.getOrDefault("TLSROLLOUT_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
+                Tokens.load(home.resolve("tokens.env"), env));
+    }
+
+    private static int port(Map<String, String> env, String name, int defaultValue) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number, not '" + value + "'");
+        }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    public String collectorUrl() {
+        return "http://127.0.0.1:" + collectorPort;
+    }
+
+    public String rulesUrl() {
+        return "http://127.0.0.1:" + rulesPort;
+    }
+
+    public String remediationUrl() {
+        return "http://127.0.0.1:" + remediationPort;
+    }
+
+    public Path logs() {
+        return home.resolve("logs");
+    }
+
+    public Path run() {
+        return home.resolve("run");
+    }
+
+    public Path kafkaData() {
+        return home.resolve("kafka");
+    }
+}

@@ -1,0 +1,160 @@
+package org.tlsrollout.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.tlsrollout.contracts.Examples;
+import org.tlsrollout.contracts.Json;
+import org.tlsrollout.platform.testing.TestDatabase;
+
+/**
+ * The whole system as `./tlsrollout up` runs it: a Kafka broker process and the three packaged services, on free
+ * ports and a database of its own. A snapshot goes in over HTTP at the collector, through real Kafka and the
+ * rules, into PostgreSQL, and comes back out of remediation-service as contract/examples/README.md states.
+ */
+class LocalStackIT {
+    @TempDir
+    static Path home;
+    static TestDatabase database;
+    static StackConfig config;
+    static Stack stack;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final ByteArrayOutputStream OUTPUT = new ByteArrayOutputStream();
+
+    @BeforeAll
+    static void up() throws IOException {
+        database = TestDatabase.create();
+        Path root = Path.of(System.getProperty("tlsrollout.root", "..")).toAbsolutePath().normalize();
+        config = new StackConfig(root, home, freePort(), freePort(), freePort(), freePort(), freePort(), 3,
+                database.jdbcUrl(), database.username(), database.password(),
+                "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+                new Tokens("it-operator", "it-viewer", "it-enroll"));
+        stack = new Stack(config, new PrintStream(OUTPUT, true));
+        stack.up();
+    }
+
+    @AfterAll
+    static void down() {
+        if (stack != null) {
+            stack.down(false);
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    static List<Arguments> examples() {
+        return List.of(
+                Arguments.of(Examples.WIN7_CLIENT_BEFORE,
+                        Set.of("WINHTTP_KB3140245", "WINHTTP_DEFAULT_SECURE_PROTOCOLS", "SCHANNEL_TLS12_CLIENT",
+                                "DOTNET_VERSION", "DOTNET_STRONG_CRYPTO", "DOTNET_SYSTEM_DEFAULT_TLS", "TLS12_HANDSHAKE"),
+                        Map.of("CLIENTS", "NONCOMPLIANT", "SITE_SYSTEMS", "NOT_APPLICABLE", "VERIFY", "NONCOMPLIANT")),
+                Arguments.of(Examples.WIN10_CLIENT_DONE, Set.of(),
+                        Map.of("CLIENTS", "COMPLIANT", "SITE_SYSTEMS", "NOT_APPLICABLE", "VERIFY", "COMPLIANT")),
+                Arguments.of(Examples.SERVER2012R2_PRIMARY_SITE, Set.of("SCHANNEL_LEGACY_DISABLED"),
+                        Map.of("CLIENTS", "NOT_APPLICABLE", "SITE_SYSTEMS", "COMPLIANT", "VERIFY", "COMPLIANT",
+                                "DISABLE_LEGACY", "NONCOMPLIANT")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("examples")
+    void anExampleSnapshotSentAsAnAgentComesBackAsTheContractSays(String example, Set<String> failing,
+            Map<String, String> phases) throws Exception {
+        ObjectNode snapshot = (ObjectNode) Json.MAPPER.readTree(Examples.json(example));
+        snapshot.put("collectedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        String machineId = snapshot.get("machineId").asText();
+
+        JsonNode enrolled = call("POST", config.collectorUrl() + "/api/v1/agents/enroll", Json.MAPPER.writeValueAsString(
+                Map.of("machineId", machineId, "siteCode", snapshot.get("siteCode").asText(), "enrollSecret", "it-enroll")),
+                null, 200);
+        call("POST", config.collectorUrl() + "/api/v1/snapshots", snapshot.toString(),
+                enrolled.get("agentToken").asText(), 202);
+
+        JsonNode machine = awaitMachine(machineId);
+        Set<String> fails = new HashSet<>();
+        machine.get("findings").forEach(f -> {
+            if ("FAIL".equals(f.get("status").asText())) {
+                fails.add(f.get("ruleId").asText());
+            }
+        });
+        assertThat(fails).isEqualTo(failing);
+        phases.forEach((phase, state) -> assertThat(machine.get("phases").get(phase).asText()).as(phase).isEqualTo(state));
+    }
+
+    @Test
+    void upAgainChangesNothing() {
+        Map<Component, Long> before = pids();
+
+        stack.up();
+
+        assertThat(pids()).isEqualTo(before);
+        assertThat(OUTPUT.toString()).contains("already running");
+        assertThat(stack.status()).allSatisfy(s -> assertThat(s.ready()).as(s.component().displayName()).isTrue());
+    }
+
+    private static Map<Component, Long> pids() {
+        Map<Component, Long> pids = new java.util.EnumMap<>(Component.class);
+        stack.status().forEach(s -> pids.put(s.component(), s.pid()));
+        return pids;
+    }
+
+    private static JsonNode awaitMachine(String machineId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = send("GET", config.remediationUrl() + "/api/v1/machines/" + machineId, null,
+                    "it-viewer");
+            if (response.statusCode() == 200) {
+                return Json.MAPPER.readTree(response.body());
+            }
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+            Thread.sleep(200);
+        }
+        throw new AssertionError(machineId + " did not reach remediation-service in 60 s");
+    }
+
+    private static JsonNode call(String method, String url, String body, String token, int expected) throws Exception {
+        HttpResponse<String> response = send(method, url, body, token);
+        assertThat(response.statusCode()).as(method + " " + url + ": " + response.body()).isEqualTo(expected);
+        return Json.MAPPER.readTree(response.body());
+    }
+
+    private static HttpResponse<String> send(String method, String url, String body, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
