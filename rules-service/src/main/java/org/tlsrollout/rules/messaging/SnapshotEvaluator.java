@@ -50,6 +50,7 @@ public class SnapshotEvaluator {
             snapshot = parse(in.getPayload());
         } catch (IOException | IllegalArgumentException e) {
             LOG.warnf("not a snapshot, sent to %s: %s", Topics.dlq(Topics.SNAPSHOTS), e.getMessage());
+            metrics.deadLettered();
             in.nack(e);
             return null; // skipped: nothing to publish
         }

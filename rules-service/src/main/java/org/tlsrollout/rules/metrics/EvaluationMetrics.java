@@ -14,7 +14,8 @@ import org.tlsrollout.contracts.RuleStatus;
 
 /**
  * The meters of api.md that rules-service exports: {@code tlsrollout_evaluations_total},
- * {@code tlsrollout_rule_results_total{rule,status}} and the histogram {@code tlsrollout_evaluation_lag_seconds}.
+ * {@code tlsrollout_rule_results_total{rule,status}} and the histogram {@code tlsrollout_evaluation_lag_seconds};
+ * and {@code tlsrollout_dead_letters_total{topic}}, which the dashboard shows.
  * Every rule/status pair is registered up front, so a dashboard sees zeros, not gaps.
  */
 @ApplicationScoped
@@ -22,6 +23,7 @@ public class EvaluationMetrics {
     private final Counter evaluations;
     private final Map<RuleId, Map<RuleStatus, Counter>> results = new EnumMap<>(RuleId.class);
     private final Timer lag;
+    private final Counter deadLettered;
 
     public EvaluationMetrics(MeterRegistry registry) {
         evaluations = Counter.builder("tlsrollout.evaluations")
@@ -41,6 +43,15 @@ public class EvaluationMetrics {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry);
+        deadLettered = Counter.builder("tlsrollout.dead.letters")
+                .description("Records sent to a dead-letter topic, by that topic")
+                .tag("topic", org.tlsrollout.contracts.Topics.dlq(org.tlsrollout.contracts.Topics.SNAPSHOTS))
+                .register(registry);
+    }
+
+    /** Counts a snapshot record that could not be evaluated and goes to the dead-letter topic. */
+    public void deadLettered() {
+        deadLettered.increment();
     }
 
     /** Counts one evaluation that Kafka acknowledged, and its lag. */

@@ -111,6 +111,8 @@ class SnapshotEvaluatorTest {
         assertThat(evaluation.get("phases").get("CLIENTS").asText()).isEqualTo("COMPLIANT");
         assertThat(TopicRecords.all(Topics.EVALUATIONS).stream().map(ConsumerRecord::key).collect(Collectors.toSet()))
                 .doesNotContain(broken);
+        assertThat(given().when().get("/q/metrics").then().statusCode(200).extract().asString())
+                .containsPattern("tlsrollout_dead_letters_total\\{[^}]*topic=\"tlsrollout.snapshots.v1.dlq\"[^}]*} [1-9]");
     }
 
     @Test
