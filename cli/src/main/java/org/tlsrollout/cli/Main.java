@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** {@code ./tlsrollout}: runs the system locally (api.md, "Commands"). */
 @Command(name = "tlsrollout", mixinStandardHelpOptions = true, version = "tlsrollout 0.1.0",
         description = "Takes a Configuration Manager estate safely to TLS 1.2.",
-        subcommands = {Main.Up.class, Main.Down.class, Main.Status.class})
+        subcommands = {Main.Up.class, Main.Down.class, Main.Status.class, Main.Bench.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -77,6 +77,31 @@ public final class Main implements Runnable {
                         s.running() ? Long.toString(s.pid()) : "-", state, s.component().address(config));
             }
             return allReady ? 0 : 3;
+        }
+    }
+
+    @Command(name = "bench", description = "Run a benchmark of docs/benchmarks.md; its last line is "
+            + "`<ID> <figure>=<value> ratio=<value>`.")
+    static final class Bench implements Callable<Integer> {
+        @CommandLine.Parameters(index = "0", paramLabel = "ID", description = "the benchmark: B2")
+        String id;
+
+        @Option(names = "--quick", description = "fewer and shorter iterations (a wider error), for a first look")
+        boolean quick;
+
+        @Override
+        public Integer call() throws Exception {
+            StackConfig config = config();
+            Path jar = config.root().resolve("benchmarks/target/tlsrollout-benchmarks.jar");
+            if (!java.nio.file.Files.isRegularFile(jar)) {
+                throw new StackException(jar + " is not built; run `mvn -DskipTests package`");
+            }
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(), id));
+            if (quick) {
+                command.add("--quick");
+            }
+            return new ProcessBuilder(command).inheritIO().start().waitFor();
         }
     }
 
