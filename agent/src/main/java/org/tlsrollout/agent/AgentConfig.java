@@ -1,0 +1,153 @@
+package org.tlsrollout.agent;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import org.tlsrollout.contracts.JobClaims;
+
+/**
+ * What every agent of one estate shares: where the services are, the site's enrollment secret, the job-signing
+ * keys it pins, and the limits it keeps. The machine's own identity and state are given to each {@link Agent}.
+ *
+ * @param collectorUrl        base URL of collector-service ({@code POST /api/v1/agents/enroll}, {@code /api/v1/snapshots})
+ * @param remediationUrl      base URL of remediation-service (jobs and results)
+ * @param enrollSecret        the site's enrollment secret
+ * @param pinnedJwks          the JWKS (RFC 7517) of the job-signing keys the agent trusts, as configured
+ * @param jwksRefreshUrl      where to refresh the job-signing keys when a job names an unknown kid; null: never
+ * @param trustJwksRefreshOver {@code https} (default): refresh only over https; {@code http}: also over plain http,
+ *                            for a local stack
+ * @param clockSkew           tolerance on {@code nbf} and {@code exp}
+ * @param expectedIssuer      the {@code iss} of every job; null accepts any
+ * @param maxAttempts         calls made at most when the service answers 503/429 with {@code Retry-After}
+ * @param defaultRetryAfter   the wait after a 503 without {@code Retry-After}
+ * @param maxRetryAfter       the longest wait honoured; a longer {@code Retry-After} is cut to this
+ * @param requestTimeout      per HTTP request
+ * @param knownErrorLookBack  how far back the logs are searched for known errors
+ * @param agentVersion        reported in every snapshot
+ */
+public record AgentConfig(
+        URI collectorUrl,
+        URI remediationUrl,
+        String enrollSecret,
+        String pinnedJwks,
+        URI jwksRefreshUrl,
+        String trustJwksRefreshOver,
+        Duration clockSkew,
+        String expectedIssuer,
+        int maxAttempts,
+        Duration defaultRetryAfter,
+        Duration maxRetryAfter,
+        Duration requestTimeout,
+        Duration knownErrorLookBack,
+        String agentVersion) {
+
+    public static final String VERSION = "0.1.0";
+
+    public AgentConfig {
+        Objects.requireNonNull(collectorUrl, "collectorUrl");
+        Objects.requireNonNull(remediationUrl, "remediationUrl");
+        Objects.requireNonNull(enrollSecret, "enrollSecret");
+        Objects.requireNonNull(pinnedJwks, "pinnedJwks");
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a configuration with the defaults: https-only refresh, 60 s skew, 5 attempts, 24 h look-back. */
+    public static final class Builder {
+        private URI collectorUrl;
+        private URI remediationUrl;
+        private String enrollSecret;
+        private String pinnedJwks;
+        private URI jwksRefreshUrl;
+        private String trustJwksRefreshOver = "https";
+        private Duration clockSkew = Duration.ofSeconds(60);
+        private String expectedIssuer = JobClaims.ISSUER;
+        private int maxAttempts = 5;
+        private Duration defaultRetryAfter = Duration.ofSeconds(10);
+        private Duration maxRetryAfter = Duration.ofMinutes(5);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private Duration knownErrorLookBack = Duration.ofHours(24);
+        private String agentVersion = VERSION;
+
+        public Builder collectorUrl(URI v) {
+            collectorUrl = v;
+            return this;
+        }
+
+        public Builder remediationUrl(URI v) {
+            remediationUrl = v;
+            return this;
+        }
+
+        public Builder enrollSecret(String v) {
+            enrollSecret = v;
+            return this;
+        }
+
+        public Builder pinnedJwks(String v) {
+            pinnedJwks = v;
+            return this;
+        }
+
+        public Builder jwksRefreshUrl(URI v) {
+            jwksRefreshUrl = v;
+            return this;
+        }
+
+        public Builder trustJwksRefreshOver(String v) {
+            trustJwksRefreshOver = v;
+            return this;
+        }
+
+        public Builder clockSkew(Duration v) {
+            clockSkew = v;
+            return this;
+        }
+
+        public Builder expectedIssuer(String v) {
+            expectedIssuer = v;
+            return this;
+        }
+
+        public Builder maxAttempts(int v) {
+            maxAttempts = v;
+            return this;
+        }
+
+        public Builder defaultRetryAfter(Duration v) {
+            defaultRetryAfter = v;
+            return this;
+        }
+
+        public Builder maxRetryAfter(Duration v) {
+            maxRetryAfter = v;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration v) {
+            requestTimeout = v;
+            return this;
+        }
+
+        public Builder knownErrorLookBack(Duration v) {
+            knownErrorLookBack = v;
+            return this;
+        }
+
+        public Builder agentVersion(String v) {
+            agentVersion = v;
+            return this;
+        }
+
+        public AgentConfig build() {
+            return new AgentConfig(collectorUrl, remediationUrl, enrollSecret, pinnedJwks, jwksRefreshUrl,
+                    trustJwksRefreshOver, clockSkew, expectedIssuer, maxAttempts, defaultRetryAfter, maxRetryAfter,
+                    requestTimeout, knownErrorLookBack, agentVersion);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package org.tlsrollout.agent;
+
+import java.time.Instant;
+import org.tlsrollout.agent.jobs.ResultStore;
+import org.tlsrollout.agent.jobs.SequenceStore;
+import org.tlsrollout.contracts.MachineSnapshot;
+
+/**
+ * What one agent keeps between cycles: its token, the snapshot not yet accepted (never dropped: sent again
+ * before a new one is collected), the results not yet delivered, the last applied job {@code seq} and its
+ * snapshot counter. {@link FileAgentState} keeps the sequences and results on disk; the simulator keeps them in
+ * each simulated machine.
+ */
+public interface AgentState {
+    SequenceStore jobSequence();
+
+    SequenceStore snapshotSequence();
+
+    ResultStore results();
+
+    /** The agent token, or null before enrollment or after a 401. */
+    String token();
+
+    Instant tokenExpiresAt();
+
+    void token(String token, Instant expiresAt);
+
+    MachineSnapshot pendingSnapshot();
+
+    void pendingSnapshot(MachineSnapshot snapshot);
+}
