@@ -1,0 +1,17 @@
+package org.tlsrollout.remediation.service;
+
+import java.time.Instant;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.tlsrollout.contracts.MachineClass;
+import org.tlsrollout.contracts.Phase;
+import org.tlsrollout.contracts.PhaseState;
+
+/** One machine in a list: its identity, the time of its newest snapshot and the state shown in each phase. */
+public record MachineSummary(
+        String machineId,
+        String siteCode,
+        @Schema(enumeration = {"client", "site-system"}) MachineClass machineClass,
+        Instant lastSnapshotAt,
+        Map<Phase, PhaseState> phases) {
+}

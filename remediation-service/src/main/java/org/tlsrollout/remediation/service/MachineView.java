@@ -1,0 +1,28 @@
+package org.tlsrollout.remediation.service;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.tlsrollout.contracts.MachineClass;
+import org.tlsrollout.contracts.Phase;
+import org.tlsrollout.contracts.PhaseState;
+import org.tlsrollout.contracts.RuleResult;
+
+/**
+ * One machine as GET /api/v1/machines/{machineId} shows it.
+ *
+ * @param lastSnapshotAt the {@code collectedAt} of the newest snapshot evaluated
+ * @param phases the state shown in each of the four phases (STALE included)
+ * @param findings the results whose status is FAIL or UNKNOWN, with {@code source} and {@code actions} when known
+ * @param jobs the machine's fix jobs; empty until the jobs exist (issue #3)
+ */
+public record MachineView(
+        String machineId,
+        String siteCode,
+        @Schema(enumeration = {"client", "site-system"}) MachineClass machineClass,
+        Instant lastSnapshotAt,
+        Map<Phase, PhaseState> phases,
+        List<RuleResult> findings,
+        List<Object> jobs) {
+}
