@@ -49,6 +49,11 @@ public final class Stack {
                 throw new StackException(missing);
             }
         }
+        for (Component c : Component.values()) {
+            if (running(c).isEmpty()) {
+                requirePortFree(c);
+            }
+        }
         Database db = new Database(config);
         if (db.ensureExists()) {
             out.printf("created database %s%n", db.name());
@@ -60,7 +65,6 @@ public final class Stack {
                 out.printf("  %-20s already running (pid %d) at %s%n", c.displayName(), running.get().pid(), c.address(config));
                 continue;
             }
-            requirePortFree(c);
             long started = System.nanoTime();
             ProcessHandle process = start(c);
             out.printf("  %-20s starting (pid %d) ...", c.displayName(), process.pid());

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +26,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tlsrollout.contracts.Examples;
 import org.tlsrollout.contracts.Json;
-import org.tlsrollout.platform.testing.TestDatabase;
 
 /**
  * The whole system as `./tlsrollout up` runs it: a Kafka broker process and the three packaged services, on free
@@ -39,31 +35,22 @@ import org.tlsrollout.platform.testing.TestDatabase;
 class LocalStackIT {
     @TempDir
     static Path home;
-    static TestDatabase database;
+    static TestStack running;
     static StackConfig config;
     static Stack stack;
     static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final ByteArrayOutputStream OUTPUT = new ByteArrayOutputStream();
 
     @BeforeAll
     static void up() throws IOException {
-        database = TestDatabase.create();
-        Path root = Path.of(System.getProperty("tlsrollout.root", "..")).toAbsolutePath().normalize();
-        config = new StackConfig(root, home, freePort(), freePort(), freePort(), freePort(), freePort(), 3,
-                database.jdbcUrl(), database.username(), database.password(),
-                "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
-                new Tokens("it-operator", "it-viewer", "it-enroll"));
-        stack = new Stack(config, new PrintStream(OUTPUT, true));
-        stack.up();
+        running = TestStack.up(home);
+        config = running.config;
+        stack = running.stack;
     }
 
     @AfterAll
     static void down() {
-        if (stack != null) {
-            stack.down(false);
-        }
-        if (database != null) {
-            database.close();
+        if (running != null) {
+            running.close();
         }
     }
 
@@ -112,7 +99,7 @@ class LocalStackIT {
         stack.up();
 
         assertThat(pids()).isEqualTo(before);
-        assertThat(OUTPUT.toString()).contains("already running");
+        assertThat(running.output.toString()).contains("already running");
         assertThat(stack.status()).allSatisfy(s -> assertThat(s.ready()).as(s.component().displayName()).isTrue());
     }
 
@@ -150,11 +137,5 @@ class LocalStackIT {
             request.header("Authorization", "Bearer " + token);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,0 +1,57 @@
+package org.tlsrollout.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.tlsrollout.platform.testing.TestDatabase;
+
+/**
+ * A whole stack as `./tlsrollout up` runs it, for one test class: a broker process and the packaged services on
+ * free ports, a database of its own, and a state folder that the test deletes.
+ */
+final class TestStack implements AutoCloseable {
+    static final Path ROOT = Path.of(System.getProperty("tlsrollout.root", "..")).toAbsolutePath().normalize();
+
+    final TestDatabase database;
+    final StackConfig config;
+    final Stack stack;
+    final ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+    private TestStack(Path home) throws IOException {
+        database = TestDatabase.create();
+        config = new StackConfig(ROOT, home, freePort(), freePort(), freePort(), freePort(), freePort(), 3,
+                database.jdbcUrl(), database.username(), database.password(),
+                "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+                new Tokens("it-operator", "it-viewer", "it-enroll"));
+        stack = new Stack(config, new PrintStream(output, true));
+    }
+
+    /** Starts everything and waits until it is ready. */
+    static TestStack up(Path home) throws IOException {
+        TestStack s = new TestStack(home);
+        try {
+            s.stack.up();
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    @Override
+    public void close() {
+        try {
+            stack.down(false);
+        } finally {
+            database.close();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
