@@ -13,7 +13,8 @@ public enum Component {
     KAFKA("kafka", null),
     COLLECTOR("collector-service", "collector-service"),
     RULES("rules-service", "rules-service"),
-    REMEDIATION("remediation-service", "remediation-service");
+    REMEDIATION("remediation-service", "remediation-service"),
+    UI("ui", "ui");
 
     private final String displayName;
     private final String module;
@@ -33,6 +34,7 @@ public enum Component {
             case COLLECTOR -> c.collectorPort();
             case RULES -> c.rulesPort();
             case REMEDIATION -> c.remediationPort();
+            case UI -> c.uiPort();
         };
     }
 
@@ -85,6 +87,9 @@ public enum Component {
             env.put("TLSROLLOUT_DB_USER", c.dbUser());
             env.put("TLSROLLOUT_DB_PASSWORD", c.dbPassword());
             env.put("TLSROLLOUT_COLLECTOR_URL", c.collectorUrl());
+        }
+        if (this == UI) {
+            env.put("TLSROLLOUT_REMEDIATION_URL", c.remediationUrl());
         }
         return env;
     }

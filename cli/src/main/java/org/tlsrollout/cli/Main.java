@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** {@code ./tlsrollout}: runs the system locally (api.md, "Commands"). */
 @Command(name = "tlsrollout", mixinStandardHelpOptions = true, version = "tlsrollout 0.1.0",
         description = "Takes a Configuration Manager estate safely to TLS 1.2.",
-        subcommands = {Main.Up.class, Main.Down.class, Main.Status.class, Main.Bench.class})
+        subcommands = {Main.Up.class, Main.Demo.class, Main.Down.class, Main.Status.class, Main.Bench.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -47,6 +47,40 @@ public final class Main implements Runnable {
             new Stack(config, System.out).up();
             printAccess(config);
             return 0;
+        }
+    }
+
+    @Command(name = "demo", description = "Bring the stack up if needed, simulate an estate of real agents and drive "
+            + "the whole rollout through the public API, phase by phase and wave by wave; ends with a summary. "
+            + "Exit code 0 when every machine is done, 1 when something is stuck (it says what).")
+    static final class Demo implements Callable<Integer> {
+        @Option(names = "--machines", defaultValue = "2000", description = "machines to simulate (default ${DEFAULT-VALUE})")
+        int machines;
+
+        @Option(names = "--sites", defaultValue = "4", description = "ConfigMgr sites (default ${DEFAULT-VALUE})")
+        int sites;
+
+        @Option(names = "--failure-rate", defaultValue = "0", description = "share of applied jobs that fail, 0 to 1 "
+                + "(default ${DEFAULT-VALUE}); above the waves' maxFailureRate (5%%) a wave halts")
+        double failureRate;
+
+        @Option(names = "--seed", defaultValue = "42", description = "the estate's random seed (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--max-failure-rate", defaultValue = "0.05", description = "maxFailureRate of every wave "
+                + "(default ${DEFAULT-VALUE})")
+        double maxFailureRate;
+
+        @Override
+        public Integer call() {
+            if (machines < 1 || sites < 1 || sites > machines) {
+                throw new StackException("--machines must be at least 1 and --sites between 1 and --machines");
+            }
+            if (failureRate < 0 || failureRate > 1) {
+                throw new StackException("--failure-rate must be between 0 and 1");
+            }
+            return new org.tlsrollout.cli.Demo(config(), new org.tlsrollout.cli.Demo.Options(machines, sites,
+                    failureRate, seed, 512, 40, maxFailureRate), System.out).run();
         }
     }
 
@@ -107,6 +141,7 @@ public final class Main implements Runnable {
 
     static void printAccess(StackConfig config) {
         System.out.printf("%nThe stack is up.%n");
+        System.out.printf("  ui                   %s   (the operator's page: sign in with a token below)%n", config.uiUrl());
         System.out.printf("  collector-service    %s   (agents enroll and report here)%n", config.collectorUrl());
         System.out.printf("  rules-service        %s%n", config.rulesUrl());
         System.out.printf("  remediation-service  %s   (machines, progress, waves)%n", config.remediationUrl());

@@ -15,6 +15,7 @@ public record StackConfig(
         int collectorPort,
         int rulesPort,
         int remediationPort,
+        int uiPort,
         int partitions,
         String dbUrl,
         String dbUser,
@@ -31,6 +32,7 @@ public record StackConfig(
                 port(env, "TLSROLLOUT_COLLECTOR_PORT", 8081),
                 port(env, "TLSROLLOUT_RULES_PORT", 8082),
                 port(env, "TLSROLLOUT_REMEDIATION_PORT", 8083),
+                port(env, "TLSROLLOUT_UI_PORT", 8080),
                 port(env, "TLSROLLOUT_KAFKA_PARTITIONS", 12),
                 env.getOrDefault("TLSROLLOUT_DB_URL", "jdbc:postgresql://127.0.0.1:5432/tlsrollout"),
                 env.getOrDefault("TLSROLLOUT_DB_USER", "postgres"),
@@ -65,6 +67,10 @@ public record StackConfig(
 
     public String remediationUrl() {
         return "http://127.0.0.1:" + remediationPort;
+    }
+
+    public String uiUrl() {
+        return "http://127.0.0.1:" + uiPort;
     }
 
     public Path logs() {

@@ -62,14 +62,14 @@ class DeploymentFilesTest {
         Result result = compose(ROOT.resolve(".env.example"), "config", "--services");
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output().lines().toList()).contains("kafka", "kafka-topics", "postgres", "collector-service",
-                "rules-service", "remediation-service", "prometheus", "grafana");
+                "rules-service", "remediation-service", "ui", "prometheus", "grafana");
     }
 
     @Test
     void prometheusScrapesEveryServiceAtItsPort() throws IOException {
         String scrape = Files.readString(ROOT.resolve("monitoring/prometheus.yml"));
         for (Component c : Component.values()) {
-            if (c != Component.KAFKA) {
+            if (c != Component.KAFKA && c != Component.UI) {
                 assertThat(scrape).contains("\"" + c.displayName() + ":" + c.port(defaults()) + "\"");
             }
         }

@@ -21,7 +21,7 @@ final class TestStack implements AutoCloseable {
 
     private TestStack(Path home) throws IOException {
         database = TestDatabase.create();
-        config = new StackConfig(ROOT, home, freePort(), freePort(), freePort(), freePort(), freePort(), 3,
+        config = new StackConfig(ROOT, home, freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), 3,
                 database.jdbcUrl(), database.username(), database.password(),
                 "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
                 new Tokens("it-operator", "it-viewer", "it-enroll"));

@@ -1,0 +1,289 @@
+package org.tlsrollout.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.tlsrollout.agent.AgentConfig;
+import org.tlsrollout.agent.sim.EstateGenerator;
+import org.tlsrollout.agent.sim.FleetReport;
+import org.tlsrollout.agent.sim.SimulatedEstate;
+import org.tlsrollout.agent.sim.SimulatedFleet;
+import org.tlsrollout.contracts.Phase;
+import org.tlsrollout.contracts.PhaseState;
+
+/**
+ * {@code ./tlsrollout demo}: a simulated estate of real agents (module agent) taken through the four phases by
+ * the public API, as an operator would: waves per site in batches, CLIENTS, then SITE_SYSTEMS, then VERIFY,
+ * then DISABLE_LEGACY once the orphan gate opens.
+ */
+final class Demo {
+    record Options(int machines, int sites, double failureRate, long seed, int maxInFlight, int maxCyclesPerPhase,
+            double maxFailureRate) {
+    }
+
+    private static final List<String> NOT_DONE =
+            List.of(PhaseState.NONCOMPLIANT.name(), PhaseState.UNKNOWN.name(), PhaseState.PENDING_RESTART.name());
+
+    private final StackConfig config;
+    private final Options options;
+    private final PrintStream out;
+    private final RolloutApi api;
+    private final List<String> stuck = new ArrayList<>();
+    /** The estate's sites: the demo looks at and acts on these only, whatever else the stack holds. */
+    private java.util.Set<String> sites = java.util.Set.of();
+
+    Demo(StackConfig config, Options options, PrintStream out) {
+        this.config = config;
+        this.options = options;
+        this.out = out;
+        this.api = new RolloutApi(config.remediationUrl(), config.tokens().operator());
+    }
+
+    int run() {
+        long started = System.nanoTime();
+        new Stack(config, out).up();
+        SimulatedEstate estate = new EstateGenerator(options.seed(), options.machines(), options.sites()).generate();
+        sites = estate.sites().stream().map(org.tlsrollout.agent.sim.Site::code)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+        out.printf("%nSimulated estate: %d machines across %d sites (seed %d), job failure rate %.0f%%%n",
+                estate.size(), estate.sites().size(), options.seed(), options.failureRate() * 100);
+        ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "agents");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            AgentConfig agents = AgentConfig.builder()
+                    .collectorUrl(URI.create(config.collectorUrl()))
+                    .remediationUrl(URI.create(config.remediationUrl()))
+                    .enrollSecret(config.tokens().enrollSecret())
+                    .pinnedJwks(api.jwks())
+                    .build();
+            SimulatedFleet fleet = SimulatedFleet.create(estate, agents, threads, options.failureRate(), false);
+            inventory(fleet, estate.size());
+            for (Phase phase : Phase.values()) {
+                if (!runPhase(fleet, phase)) {
+                    break;
+                }
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        summary();
+        out.printf(Locale.ROOT, "%nDemo took %.0f s. Look at it: ui %s (operator token in %s), Grafana "
+                + "http://localhost:3000 (with docker compose), API %s/q/swagger-ui%n", (System.nanoTime() - started) / 1e9,
+                config.uiUrl(), config.home().resolve("tokens.env"), config.remediationUrl());
+        if (!stuck.isEmpty()) {
+            out.println("\nNot done:");
+            stuck.forEach(s -> out.println("  - " + s));
+            return 1;
+        }
+        out.println("\nEvery machine is done: TLS 1.2 enabled and verified, SSL 3.0, TLS 1.0 and TLS 1.1 disabled where the"
+                + " catalog asks for it.");
+        return 0;
+    }
+
+    /** Every agent enrolls and reports once, until remediation-service knows every machine. */
+    private void inventory(SimulatedFleet fleet, int machines) {
+        out.println("\nInventory: every agent enrolls and reports its snapshot");
+        try (ProgressBar bar = bar("inventory", machines)) {
+            for (int round = 0; round < options.maxCyclesPerPhase(); round++) {
+                check(fleet.cycle(options.maxInFlight()).join());
+                long known = machines(api.progress());
+                bar.stepTo(known);
+                if (known >= machines) {
+                    return;
+                }
+                sleep(1000);
+            }
+        }
+        throw new StackException("remediation-service does not know every machine after "
+                + options.maxCyclesPerPhase() + " cycles; see the logs in " + config.logs());
+    }
+
+    /** One phase: a wave per site that has work, then agent cycles until the waves end and the states settle. */
+    private boolean runPhase(SimulatedFleet fleet, Phase phase) {
+        JsonNode progress = api.progress();
+        long total = machines(progress);
+        out.printf("%nPhase %s: %d machines not done yet%n", phase, notDone(totals(progress, phase)));
+        Map<String, String> waves = new LinkedHashMap<>();
+        for (JsonNode site : progress.path("sites")) {
+            String code = site.path("siteCode").asText();
+            if (!sites.contains(code)) {
+                continue;
+            }
+            long todo = site.path("phases").path(phase.name()).path(PhaseState.NONCOMPLIANT.name()).asLong();
+            if (todo == 0) {
+                continue;
+            }
+            String id = launch(phase, code, todo);
+            if (id != null) {
+                waves.put(code, id);
+            }
+        }
+        boolean halted = false;
+        try (ProgressBar bar = bar(phase.name(), total)) {
+            for (int round = 0; round < options.maxCyclesPerPhase(); round++) {
+                check(fleet.cycle(options.maxInFlight()).join());
+                progress = api.progress();
+                JsonNode counts = totals(progress, phase);
+                bar.stepTo(total - notDone(counts));
+                boolean running = false;
+                int haltedNow = 0;
+                for (String id : waves.values()) {
+                    String state = api.wave(id).path("state").asText();
+                    running |= state.equals("RUNNING") || state.equals("PLANNED");
+                    haltedNow += state.equals("HALTED") ? 1 : 0;
+                }
+                bar.setExtraMessage(String.format(Locale.ROOT, "%s%s", compact(counts),
+                        haltedNow > 0 ? ", " + haltedNow + " wave(s) HALTED" : ""));
+                if (haltedNow > 0 && !running) {
+                    halted = true;
+                    break;
+                }
+                if (!running && notDone(counts) == 0) {
+                    break;
+                }
+            }
+        }
+        for (Map.Entry<String, String> wave : waves.entrySet()) {
+            JsonNode w = api.wave(wave.getValue());
+            String state = w.path("state").asText();
+            out.printf("  wave %-28s %-9s %s%n", w.path("name").asText(), state, compact(w.path("counts")));
+            if (state.equals("HALTED")) {
+                stuck.add(String.format("wave '%s' (%s) HALTED: %s; no later batch got a job. Resume it with POST "
+                        + "/api/v1/waves/%s/resume once the failures are understood", w.path("name").asText(),
+                        wave.getValue(), w.path("haltedReason").asText("failure rate above maxFailureRate"), wave.getValue()));
+            }
+        }
+        long left = notDone(totals(api.progress(), phase));
+        if (!halted && left > 0) {
+            stuck.add(phase + ": " + left + " machines not done after " + options.maxCyclesPerPhase() + " agent cycles");
+        }
+        return !halted && left == 0;
+    }
+
+    /** Launches one site's wave; for DISABLE_LEGACY only once a dry run shows the orphan gate open. */
+    private String launch(Phase phase, String site, long todo) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("name", phase.name().toLowerCase(Locale.ROOT).replace('_', '-') + " " + site);
+        request.put("phase", phase.name());
+        request.put("sites", List.of(site));
+        request.put("batchSize", Math.max(1, (int) Math.ceil(todo / 4.0)));
+        request.put("maxFailureRate", options.maxFailureRate());
+        if (phase == Phase.DISABLE_LEGACY) {
+            request.put("dryRun", true);
+            RolloutApi.Answer plan = api.createWave(request);
+            JsonNode gate = plan.body() == null ? null : plan.body().path("gate");
+            if (!plan.ok() || gate == null || !gate.path("open").asBoolean()) {
+                stuck.add("site " + site + ": the orphan gate is closed for DISABLE_LEGACY ("
+                        + (plan.ok() ? gate.path("blocking").toString() : plan.problem()) + ")");
+                return null;
+            }
+            request.remove("dryRun");
+        }
+        RolloutApi.Answer created = api.createWave(request);
+        if (!created.ok()) {
+            stuck.add("site " + site + ": the " + phase + " wave was refused: " + created.problem());
+            return null;
+        }
+        out.printf("  launched wave '%s': %d machines in batches of %s%n", request.get("name"),
+                created.body().path("counts").path("targeted").asLong(), request.get("batchSize"));
+        return created.body().path("id").asText();
+    }
+
+    private void summary() {
+        JsonNode progress = api.progress();
+        out.printf("%nThe estate's %d machines (sites %s), by phase and state:%n%-16s", machines(progress),
+                String.join(", ", sites), "PHASE");
+        for (PhaseState s : PhaseState.values()) {
+            out.printf(" %15s", s.name());
+        }
+        out.println();
+        for (Phase phase : Phase.values()) {
+            out.printf("%-16s", phase.name());
+            for (PhaseState s : PhaseState.values()) {
+                out.printf(" %15d", totals(progress, phase).path(s.name()).asLong());
+            }
+            out.println();
+        }
+    }
+
+    private void check(FleetReport report) {
+        if (report.cyclesFailed() > 0) {
+            out.printf("  %d of %d agent cycles failed, e.g. %s%n", report.cyclesFailed(), report.agents(),
+                    report.errors().isEmpty() ? "?" : report.errors().get(0));
+        }
+    }
+
+    /** Machines of the estate's sites. */
+    private long machines(JsonNode progress) {
+        long n = 0;
+        for (JsonNode site : progress.path("sites")) {
+            if (sites.contains(site.path("siteCode").asText())) {
+                n += site.path("machines").asLong();
+            }
+        }
+        return n;
+    }
+
+    /** Counts by state in one phase, summed over the estate's sites. */
+    private JsonNode totals(JsonNode progress, Phase phase) {
+        com.fasterxml.jackson.databind.node.ObjectNode sum = org.tlsrollout.contracts.Json.MAPPER.createObjectNode();
+        for (JsonNode site : progress.path("sites")) {
+            if (!sites.contains(site.path("siteCode").asText())) {
+                continue;
+            }
+            site.path("phases").path(phase.name()).fields().forEachRemaining(
+                    e -> sum.put(e.getKey(), sum.path(e.getKey()).asLong() + e.getValue().asLong()));
+        }
+        return sum;
+    }
+
+    private static long notDone(JsonNode counts) {
+        long n = 0;
+        for (String state : NOT_DONE) {
+            n += counts.path(state).asLong();
+        }
+        return n;
+    }
+
+    private static String compact(JsonNode counts) {
+        List<String> parts = new ArrayList<>();
+        counts.fields().forEachRemaining(e -> {
+            if (e.getValue().asLong() > 0) {
+                parts.add(e.getKey() + " " + e.getValue().asLong());
+            }
+        });
+        return String.join(", ", parts);
+    }
+
+    private ProgressBar bar(String task, long max) {
+        ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(String.format("%-14s", task))
+                .setInitialMax(max).setUpdateIntervalMillis(500).setStyle(ProgressBarStyle.ASCII).showSpeed();
+        if (System.console() == null) {
+            builder.setConsumer(new DelegatingProgressBarConsumer(out::println)).setUpdateIntervalMillis(10_000);
+        }
+        return builder.build();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted");
+        }
+    }
+}
