@@ -1,0 +1,66 @@
+package org.tlsrollout.agent;
+
+import java.time.Instant;
+import org.tlsrollout.agent.jobs.ResultStore;
+import org.tlsrollout.agent.jobs.SequenceStore;
+import org.tlsrollout.contracts.MachineSnapshot;
+
+/**
+ * Agent state over given sequence and result stores; the token and the pending snapshot stay in memory (after a
+ * restart the agent enrolls again and collects a new snapshot).
+ */
+abstract class StoreBackedAgentState implements AgentState {
+    private final SequenceStore jobSequence;
+    private final SequenceStore snapshotSequence;
+    private final ResultStore results;
+    private volatile String token;
+    private volatile Instant tokenExpiresAt;
+    private volatile MachineSnapshot pending;
+
+    StoreBackedAgentState(SequenceStore jobSequence, SequenceStore snapshotSequence, ResultStore results) {
+        this.jobSequence = jobSequence;
+        this.snapshotSequence = snapshotSequence;
+        this.results = results;
+    }
+
+    @Override
+    public SequenceStore jobSequence() {
+        return jobSequence;
+    }
+
+    @Override
+    public SequenceStore snapshotSequence() {
+        return snapshotSequence;
+    }
+
+    @Override
+    public ResultStore results() {
+        return results;
+    }
+
+    @Override
+    public String token() {
+        return token;
+    }
+
+    @Override
+    public Instant tokenExpiresAt() {
+        return tokenExpiresAt;
+    }
+
+    @Override
+    public void token(String token, Instant expiresAt) {
+        this.token = token;
+        this.tokenExpiresAt = expiresAt;
+    }
+
+    @Override
+    public MachineSnapshot pendingSnapshot() {
+        return pending;
+    }
+
+    @Override
+    public void pendingSnapshot(MachineSnapshot snapshot) {
+        this.pending = snapshot;
+    }
+}
