@@ -271,7 +271,8 @@ final class Demo {
 
     private ProgressBar bar(String task, long max) {
         ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(String.format("%-14s", task))
-                .setInitialMax(max).setUpdateIntervalMillis(500).setStyle(ProgressBarStyle.ASCII).showSpeed();
+                .setInitialMax(max).setUpdateIntervalMillis(500).setStyle(ProgressBarStyle.ASCII)
+                .setMaxRenderedLength(160).setUnit(" machines", 1);
         if (System.console() == null) {
             builder.setConsumer(new DelegatingProgressBarConsumer(out::println)).setUpdateIntervalMillis(10_000);
         }

@@ -227,13 +227,14 @@ public final class EstateGenerator {
         return flags;
     }
 
+    /**
+     * Windows 7, 8.1, 10 and 11 clients. No Windows 8.0: .NET Framework 4.6.2 and later do not install there, so
+     * DOTNET_VERSION can never pass on it and only an OS upgrade would help (OsKind.WINDOWS_8 models that).
+     */
     private static OsKind clientOs(SplittableRandom r) {
         double x = r.nextDouble();
         if (x < 0.08) {
             return OsKind.WINDOWS_7;
-        }
-        if (x < 0.10) {
-            return OsKind.WINDOWS_8;
         }
         if (x < 0.18) {
             return OsKind.WINDOWS_81;
