@@ -19,9 +19,10 @@ import org.tlsrollout.contracts.PhaseState;
 import org.tlsrollout.contracts.RuleResult;
 
 /**
- * The newest evaluation of one machine (table {@code machine}, db/migration/V1__machines.sql). Read-only here:
- * rows are written by {@code service.MachineStore}'s batch upsert only. The phase states are the stored ones, as
- * rules-service computed them; what a machine shows (STALE, later PENDING_RESTART) is {@code service.PhaseStates}.
+ * The newest evaluation of one machine (table {@code machine}, db/migration/V1__machines.sql and V2). Read-only
+ * here: rows are written by {@code service.MachineStore}'s batch upsert, and their job columns by the jobs
+ * ({@code service.JobIssuer}, {@code service.AgentJobs}). The phase states are the stored ones, as rules-service
+ * computed them; what a machine shows (STALE, PENDING_RESTART) is {@code service.PhaseStates}.
  */
 @Entity
 @Immutable
@@ -89,6 +90,19 @@ public class Machine extends PanacheEntityBase {
 
     @Column(name = "updated_at")
     public Instant updatedAt;
+
+    /** The seq of the machine's newest job (0: none yet). */
+    @Column(name = "job_seq")
+    public long jobSeq;
+
+    /** The phase of a succeeded job that asked for a restart no snapshot has shown yet, or null. */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "pending_restart_phase")
+    public Phase pendingRestartPhase;
+
+    /** When that job was reported (to the second). */
+    @Column(name = "pending_restart_since")
+    public Instant pendingRestartSince;
 
     /** The state rules-service gave this machine in {@code phase}. */
     public PhaseState storedState(Phase phase) {

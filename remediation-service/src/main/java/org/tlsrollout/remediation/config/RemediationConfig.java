@@ -2,9 +2,12 @@ package org.tlsrollout.remediation.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
-/** {@code remediation.*}: the estate state that remediation-service keeps. */
+/** {@code remediation.*}: the estate state that remediation-service keeps, its waves, jobs and signing keys. */
 @ConfigMapping(prefix = "remediation")
 public interface RemediationConfig {
 
@@ -21,6 +24,14 @@ public interface RemediationConfig {
 
     Ingest ingest();
 
+    Waves waves();
+
+    Jobs jobs();
+
+    Signing signing();
+
+    Outbox outbox();
+
     /** How evaluations are written to the database. */
     interface Ingest {
         /** First pause after a database failure before the batch is written again. */
@@ -30,5 +41,60 @@ public interface RemediationConfig {
         /** Longest pause between two attempts; the pause doubles up to it. Attempts never stop. */
         @WithDefault("30s")
         Duration retryMaxBackoff();
+    }
+
+    /** How waves advance. */
+    interface Waves {
+        /**
+         * How often the wave engine looks at the running waves (issues the jobs of their current batch, expires jobs,
+         * releases the next batch or halts). It also runs right after a wave is created or resumed.
+         */
+        @WithDefault("1s")
+        Duration tick();
+
+        /** Jobs issued per transaction: one chunk of a batch is signed and written at once. */
+        @WithDefault("1000")
+        int chunkSize();
+    }
+
+    /** Fix jobs. */
+    interface Jobs {
+        /** A job's validity: {@code exp} = issue time + ttl. An ISSUED job not reported by then is EXPIRED. */
+        @WithDefault("PT2H")
+        Duration ttl();
+
+        /** How far before the issue time {@code nbf} lies, for agents whose clocks are behind. */
+        @WithDefault("60s")
+        Duration notBeforeSkew();
+    }
+
+    /** The keys that sign fix jobs. */
+    interface Signing {
+        /**
+         * The active key, EC P-256 as PKCS#8 PEM; new jobs are signed with it. Made once when the file is missing
+         * (for the local run), then kept.
+         */
+        Path keyFile();
+
+        /**
+         * Keys rotated out (PKCS#8 PEM files): they sign nothing any more but stay in {@code /.well-known/jwks.json}
+         * so that agents keep verifying the jobs they signed.
+         */
+        Optional<List<Path>> previousKeyFiles();
+    }
+
+    /** The relay of the outbox to Kafka. */
+    interface Outbox {
+        /** How often the relay looks for events to publish. */
+        @WithDefault("500ms")
+        Duration interval();
+
+        /** Events published per transaction (and per Kafka round trip). */
+        @WithDefault("500")
+        int batchSize();
+
+        /** How long the relay waits for Kafka to acknowledge a batch before it tries again later. */
+        @WithDefault("30s")
+        Duration publishTimeout();
     }
 }

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import org.tlsrollout.contracts.EvaluationEvent;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.Topics;
+import org.tlsrollout.remediation.metrics.RolloutMetrics;
 import org.tlsrollout.remediation.service.EvaluationIngest;
 import org.tlsrollout.remediation.service.IngestStoppedException;
 import org.tlsrollout.remediation.service.InvalidEvaluationException;
@@ -50,9 +51,11 @@ public class EvaluationListener {
     private static final Logger LOG = Logger.getLogger(EvaluationListener.class);
 
     private final EvaluationIngest ingest;
+    private final RolloutMetrics metrics;
 
-    public EvaluationListener(EvaluationIngest ingest) {
+    public EvaluationListener(EvaluationIngest ingest, RolloutMetrics metrics) {
         this.ingest = ingest;
+        this.metrics = metrics;
     }
 
     @Incoming(CHANNEL)
@@ -118,12 +121,13 @@ public class EvaluationListener {
         return MachineUpdate.of(event, record.getKey());
     }
 
-    private static CompletionStage<Void> deadLetter(KafkaRecord<String, String> record, InvalidEvaluationException e) {
+    /** Nacks the record, which the failure strategy sends to the dead-letter topic; counted once it is there. */
+    private CompletionStage<Void> deadLetter(KafkaRecord<String, String> record, InvalidEvaluationException e) {
         long offset = record.getMetadata(IncomingKafkaRecordMetadata.class)
                 .map(IncomingKafkaRecordMetadata::getOffset)
                 .orElse(-1L);
         LOG.warnf("evaluation record %s-%d@%d (key %s) goes to the dead-letter topic: %s", record.getTopic(),
                 record.getPartition(), offset, record.getKey(), e.getMessage());
-        return record.nack(e);
+        return record.nack(e).thenRun(metrics::evaluationDeadLettered);
     }
 }

@@ -1,40 +1,115 @@
 package org.tlsrollout.remediation.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jboss.logging.Logger;
+import org.tlsrollout.contracts.JobOutcome;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
+import org.tlsrollout.contracts.Topics;
+import org.tlsrollout.remediation.WaveState;
 import org.tlsrollout.remediation.service.MachineQueries;
 import org.tlsrollout.remediation.service.Progress;
+import org.tlsrollout.remediation.service.WaveQueries;
 
 /**
- * The one place remediation-service registers meters (api.md, "Prometheus metrics"):
- * {@code tlsrollout_machines{site, phase, state}}, how many machines show each state in each phase, per site, from
- * the same GROUP BY as GET /api/v1/progress, recomputed every {@code remediation.metrics-refresh}. Every state of
- * every phase of a known site has a series (0 included), so that panels do not lose lines when a count drops to 0.
- * Never labelled by machine.
+ * The one place remediation-service registers meters (api.md, "Prometheus metrics"). Never labelled by machine, job
+ * or wave id.
+ * <ul>
+ * <li>{@code tlsrollout_machines{site, phase, state}}: how many machines show each state in each phase, per site
+ * (PENDING_RESTART and STALE included), from the same GROUP BY as GET /api/v1/progress. Every state of every phase of
+ * a known site has a series (0 included), so that panels do not lose lines when a count drops to 0.</li>
+ * <li>{@code tlsrollout_waves{state}}: waves per state, all six states, from the database.</li>
+ * <li>{@code tlsrollout_jobs_total{phase, outcome}}: jobs issued (when issued) and reported (at their first report,
+ * by outcome); every phase and outcome registered at start.</li>
+ * <li>{@code tlsrollout_dead_letters_total{topic}}: evaluation records sent to {@code tlsrollout.evaluations.v1.dlq}
+ * (the Grafana dashboard sums it by topic with the other services').</li>
+ * </ul>
+ * The gauges are recomputed every {@code remediation.metrics-refresh}. Created at start, so that every series exists
+ * from the first scrape.
  */
+@Startup
 @ApplicationScoped
 public class RolloutMetrics {
     public static final String MACHINES = "tlsrollout.machines";
+    public static final String WAVES = "tlsrollout.waves";
+    public static final String JOBS = "tlsrollout.jobs";
+    public static final String DEAD_LETTERS = "tlsrollout.dead.letters";
+    /** The {@code outcome} label of a job issued. */
+    public static final String ISSUED = "issued";
     private static final Logger LOG = Logger.getLogger(RolloutMetrics.class);
 
     private final MachineQueries queries;
+    private final WaveQueries waveQueries;
     private final MultiGauge machines;
+    private final MultiGauge waves;
+    private final Map<Phase, Counter> issued = new EnumMap<>(Phase.class);
+    private final Map<Phase, Map<JobOutcome, Counter>> reported = new EnumMap<>(Phase.class);
+    private final Counter deadLetters;
 
-    public RolloutMetrics(MeterRegistry registry, MachineQueries queries) {
+    public RolloutMetrics(MeterRegistry registry, MachineQueries queries, WaveQueries waveQueries) {
         this.queries = queries;
+        this.waveQueries = waveQueries;
         this.machines = MultiGauge.builder(MACHINES)
-                .description("Machines per site, phase and the state they show in it (STALE included)")
+                .description("Machines per site, phase and the state they show in it (PENDING_RESTART and STALE included)")
                 .register(registry);
+        this.waves = MultiGauge.builder(WAVES)
+                .description("Waves per state")
+                .register(registry);
+        for (Phase phase : Phase.values()) {
+            issued.put(phase, jobs(registry, phase, ISSUED));
+            Map<JobOutcome, Counter> byOutcome = new EnumMap<>(JobOutcome.class);
+            for (JobOutcome outcome : JobOutcome.values()) {
+                byOutcome.put(outcome, jobs(registry, phase, outcome.name().toLowerCase(Locale.ROOT)));
+            }
+            reported.put(phase, byOutcome);
+        }
+        this.deadLetters = Counter.builder(DEAD_LETTERS)
+                .description("Records sent to a dead-letter topic, by that topic")
+                .tag("topic", Topics.dlq(Topics.EVALUATIONS))
+                .register(registry);
+        // Every state has a series from the start, at 0 until the first refresh reads the database.
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (WaveState state : WaveState.values()) {
+            rows.add(MultiGauge.Row.of(Tags.of("state", state.name()), 0));
+        }
+        waves.register(rows, true);
+    }
+
+    private static Counter jobs(MeterRegistry registry, Phase phase, String outcome) {
+        return Counter.builder(JOBS)
+                .description("Fix jobs issued, and reported by outcome, per phase")
+                .tag("phase", phase.name())
+                .tag("outcome", outcome)
+                .register(registry);
+    }
+
+    /** Counts jobs issued (committed). */
+    public void jobsIssued(Phase phase, int n) {
+        if (n > 0) {
+            issued.get(phase).increment(n);
+        }
+    }
+
+    /** Counts the first report of a job (committed); a second report of the same job counts nothing. */
+    public void jobReported(Phase phase, JobOutcome outcome) {
+        reported.get(phase).get(outcome).increment();
+    }
+
+    /** Counts an evaluation record sent to the dead-letter topic. */
+    public void evaluationDeadLettered() {
+        deadLetters.increment();
     }
 
     @Scheduled(identity = "rollout-metrics", every = "${remediation.metrics-refresh}",
@@ -43,11 +118,12 @@ public class RolloutMetrics {
         try {
             refresh();
         } catch (RuntimeException e) {
-            LOG.warnf("tlsrollout_machines keeps its previous values: the counts could not be read (%s)", e.toString());
+            LOG.warnf("tlsrollout_machines and tlsrollout_waves keep their previous values: the counts could not be"
+                    + " read (%s)", e.toString());
         }
     }
 
-    /** Reads the counts and replaces the gauge's series with them. */
+    /** Reads the counts and replaces the gauges' series with them. */
     @ActivateRequestContext
     public void refresh() {
         Progress progress = queries.progress();
@@ -61,5 +137,9 @@ public class RolloutMetrics {
             }
         }
         machines.register(rows, true);
+        List<MultiGauge.Row<?>> waveRows = new ArrayList<>();
+        waveQueries.countByState().forEach((state, n) ->
+                waveRows.add(MultiGauge.Row.of(Tags.of("state", state.name()), n)));
+        waves.register(waveRows, true);
     }
 }

@@ -26,6 +26,8 @@ import org.tlsrollout.common.security.Roles;
 import org.tlsrollout.contracts.FieldError;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
+import org.tlsrollout.contracts.RuleId;
+import org.tlsrollout.contracts.RuleStatus;
 import org.tlsrollout.remediation.service.MachineFilter;
 import org.tlsrollout.remediation.service.MachinePage;
 import org.tlsrollout.remediation.service.MachineQueries;
@@ -66,7 +68,9 @@ public class MachineResource {
     }
 
     @GET
-    @Operation(summary = "A page of machines, in machine id order, with the state each shows in each phase")
+    @Operation(summary = "A page of machines, in machine id order, with the state each shows in each phase",
+            description = "Filters: site; the state shown in a phase (PENDING_RESTART and STALE included); a finding of"
+                    + " a rule and/or of a status")
     @APIResponse(responseCode = "200", description = "the page",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MachinePage.class)))
     @APIResponse(responseCode = "400", description = "a parameter is invalid; problem details name each one",
@@ -78,6 +82,12 @@ public class MachineResource {
             @Parameter(description = "only machines showing this state in phase; needs phase",
                     schema = @Schema(implementation = PhaseState.class))
             @QueryParam("state") String state,
+            @Parameter(description = "only machines with a finding (FAIL or UNKNOWN result) of this rule",
+                    schema = @Schema(implementation = RuleId.class))
+            @QueryParam("rule") String rule,
+            @Parameter(description = "only machines with a finding of this status (of rule, when given)",
+                    schema = @Schema(enumeration = {"FAIL", "UNKNOWN"}))
+            @QueryParam("status") String status,
             @Parameter(description = "page number, from 0") @QueryParam("page") String page,
             @Parameter(description = "page size, 1 to " + MAX_SIZE + ", default " + DEFAULT_SIZE)
             @QueryParam("size") String size) {
@@ -94,12 +104,18 @@ public class MachineResource {
         if (present(state).isPresent() && present(phase).isEmpty()) {
             errors.add(new FieldError("state", "state filters the state of one phase: give phase too"));
         }
+        Optional<RuleId> ruleFilter = present(rule).flatMap(r -> named(RuleId.class, "rule", r, errors));
+        Optional<RuleStatus> statusFilter = present(status).flatMap(s -> named(RuleStatus.class, "status", s, errors));
+        if (statusFilter.isPresent() && statusFilter.get() != RuleStatus.FAIL && statusFilter.get() != RuleStatus.UNKNOWN) {
+            errors.add(new FieldError("status", "findings hold FAIL and UNKNOWN results only"));
+        }
         int pageNumber = number("page", page, 0, 0, Integer.MAX_VALUE / MAX_SIZE, errors);
         int pageSize = number("size", size, DEFAULT_SIZE, 1, MAX_SIZE, errors);
         if (!errors.isEmpty()) {
             throw ProblemException.invalid("invalid query parameters", errors);
         }
-        return queries.list(new MachineFilter(siteCode, phaseFilter, stateFilter), pageNumber, pageSize);
+        return queries.list(new MachineFilter(siteCode, phaseFilter, stateFilter, ruleFilter, statusFilter), pageNumber,
+                pageSize);
     }
 
     private static Optional<String> present(String value) {

@@ -3,16 +3,23 @@ package org.tlsrollout.remediation.service;
 import java.util.Optional;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
+import org.tlsrollout.contracts.RuleId;
+import org.tlsrollout.contracts.RuleStatus;
 
 /**
- * Which machines to list: of one site, and/or showing one state in one phase. A state always comes with its phase;
- * a phase alone filters nothing.
+ * Which machines to list: of one site, and/or showing one state in one phase, and/or having a finding of one rule
+ * and/or one status (FAIL or UNKNOWN). A state always comes with its phase; a phase alone filters nothing.
  */
-public record MachineFilter(Optional<String> siteCode, Optional<Phase> phase, Optional<PhaseState> state) {
+public record MachineFilter(Optional<String> siteCode, Optional<Phase> phase, Optional<PhaseState> state,
+        Optional<RuleId> rule, Optional<RuleStatus> status) {
 
     public MachineFilter {
         if (state.isPresent() && phase.isEmpty()) {
             throw new IllegalArgumentException("a state filter needs its phase");
         }
+    }
+
+    public MachineFilter(Optional<String> siteCode, Optional<Phase> phase, Optional<PhaseState> state) {
+        this(siteCode, phase, state, Optional.empty(), Optional.empty());
     }
 }

@@ -16,11 +16,15 @@ import java.util.stream.Collectors;
 import org.tlsrollout.contracts.MachineClass;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
+import org.tlsrollout.contracts.RuleId;
+import org.tlsrollout.contracts.RuleStatus;
+import org.tlsrollout.contracts.Severity;
 import org.tlsrollout.remediation.Machine;
 
 /**
- * Reads the estate state: one machine, a filtered page of machines, and the counts per site, phase and state.
- * Whether a machine is stale is decided in SQL, from {@code collected_at} and {@link PhaseStates#staleBefore()}.
+ * Reads the estate state: one machine, a filtered page of machines, the counts per site, phase and state, and the
+ * findings per rule. Whether a machine is stale is decided in SQL, from {@code collected_at} and
+ * {@link PhaseStates#staleBefore()}; whether a restart is pending, from {@code pending_restart_phase}.
  */
 @ApplicationScoped
 public class MachineQueries {
@@ -34,14 +38,26 @@ public class MachineQueries {
      */
     static final String COUNTS = "SELECT site_code, collected_at < ?1 AS stale, "
             + Arrays.stream(Phase.values()).map(Machine::stateColumn).collect(Collectors.joining(", "))
-            + ", count(*) FROM machine GROUP BY 1, 2, 3, 4, 5, 6";
+            + ", pending_restart_phase, count(*) FROM machine GROUP BY 1, 2, 3, 4, 5, 6, 7";
+
+    /**
+     * Machines with a FAIL or UNKNOWN result of each rule, from the findings: one pass over the table (of one site,
+     * when asked).
+     */
+    static final String FINDINGS = """
+            SELECT f->>'ruleId', f->>'phase', f->>'severity', f->>'status', count(*)
+            FROM machine m CROSS JOIN LATERAL jsonb_array_elements(m.findings) f
+            %s
+            GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC, 1, 2, 4""";
 
     private final EntityManager em;
     private final PhaseStates phaseStates;
+    private final WaveQueries waves;
 
-    public MachineQueries(EntityManager em, PhaseStates phaseStates) {
+    public MachineQueries(EntityManager em, PhaseStates phaseStates, WaveQueries waves) {
         this.em = em;
         this.phaseStates = phaseStates;
+        this.waves = waves;
     }
 
     public Optional<MachineView> machine(String machineId) {
@@ -54,21 +70,23 @@ public class MachineQueries {
             Machine m = (Machine) row[0];
             boolean stale = (Boolean) row[1];
             return new MachineView(m.machineId, m.siteCode, m.machineClass, m.collectedAt,
-                    PhaseStates.shown(m, stale), m.findings == null ? List.of() : m.findings, List.of());
+                    PhaseStates.shown(m, stale), m.findings == null ? List.of() : m.findings, waves.jobsOf(m.machineId));
         });
     }
 
     /** Row of a list: the columns a summary needs, not the findings. */
     public record SummaryRow(String machineId, String siteCode, MachineClass machineClass, Instant collectedAt,
             PhaseState clientsState, PhaseState siteSystemsState, PhaseState verifyState,
-            PhaseState disableLegacyState, Boolean stale) {
+            PhaseState disableLegacyState, Phase pendingRestartPhase, Boolean stale) {
 
         MachineSummary summary() {
             Map<Phase, PhaseState> phases = new EnumMap<>(Phase.class);
-            phases.put(Phase.CLIENTS, PhaseStates.shown(clientsState, stale));
-            phases.put(Phase.SITE_SYSTEMS, PhaseStates.shown(siteSystemsState, stale));
-            phases.put(Phase.VERIFY, PhaseStates.shown(verifyState, stale));
-            phases.put(Phase.DISABLE_LEGACY, PhaseStates.shown(disableLegacyState, stale));
+            phases.put(Phase.CLIENTS, PhaseStates.shown(clientsState, stale, pendingRestartPhase == Phase.CLIENTS));
+            phases.put(Phase.SITE_SYSTEMS,
+                    PhaseStates.shown(siteSystemsState, stale, pendingRestartPhase == Phase.SITE_SYSTEMS));
+            phases.put(Phase.VERIFY, PhaseStates.shown(verifyState, stale, pendingRestartPhase == Phase.VERIFY));
+            phases.put(Phase.DISABLE_LEGACY,
+                    PhaseStates.shown(disableLegacyState, stale, pendingRestartPhase == Phase.DISABLE_LEGACY));
             return new MachineSummary(machineId, siteCode, machineClass, collectedAt, phases);
         }
     }
@@ -87,6 +105,20 @@ public class MachineQueries {
             where.append(" and ").append(state.hql());
             parameters.putAll(state.parameters());
         }
+        if (filter.rule().isPresent() || filter.status().isPresent()) {
+            // findings @> [{"ruleId": rule, "status": status}]: the machine has such a finding.
+            List<String> members = new ArrayList<>();
+            filter.rule().ifPresent(rule -> {
+                members.add("'ruleId', :rule");
+                parameters.put("rule", rule.name());
+            });
+            filter.status().ifPresent(status -> {
+                members.add("'status', :status");
+                parameters.put("status", status.name());
+            });
+            where.append(" and function('jsonb_contains', m.findings, function('jsonb_build_array',"
+                    + " function('jsonb_build_object', ").append(String.join(", ", members)).append("))) = true");
+        }
         TypedQuery<Long> count = em.createQuery("select count(m)" + where, Long.class);
         parameters.forEach(count::setParameter);
         long total = count.getSingleResult();
@@ -95,7 +127,8 @@ public class MachineQueries {
         if (total > (long) page * size) {
             TypedQuery<SummaryRow> select = em.createQuery("select new " + SummaryRow.class.getName()
                     + "(m.machineId, m.siteCode, m.machineClass, m.collectedAt, m.clientsState, m.siteSystemsState,"
-                    + " m.verifyState, m.disableLegacyState, " + STALE + ")" + where + " order by m.machineId",
+                    + " m.verifyState, m.disableLegacyState, m.pendingRestartPhase, " + STALE + ")" + where
+                    + " order by m.machineId",
                     SummaryRow.class);
             parameters.forEach(select::setParameter);
             select.setParameter("staleBefore", staleBefore);
@@ -119,10 +152,12 @@ public class MachineQueries {
         for (Object[] row : rows) {
             String site = (String) row[0];
             boolean stale = (Boolean) row[1];
-            long n = ((Number) row[6]).longValue();
+            String pending = (String) row[6];
+            long n = ((Number) row[7]).longValue();
             Map<Phase, Map<PhaseState, Long>> siteCounts = bySite.computeIfAbsent(site, s -> zeros());
             for (Phase phase : Phase.values()) {
-                PhaseState shown = PhaseStates.shown(PhaseState.valueOf((String) row[2 + phase.ordinal()]), stale);
+                PhaseState shown = PhaseStates.shown(PhaseState.valueOf((String) row[2 + phase.ordinal()]), stale,
+                        phase.name().equals(pending));
                 siteCounts.get(phase).merge(shown, n, Long::sum);
                 totals.get(phase).merge(shown, n, Long::sum);
             }
@@ -132,6 +167,25 @@ public class MachineQueries {
         List<Progress.Site> sites = new ArrayList<>(bySite.size());
         bySite.forEach((site, counts) -> sites.add(new Progress.Site(site, counts, machinesBySite.get(site))));
         return new Progress(sites, totals, machines, generatedAt);
+    }
+
+    /** Machines with a FAIL or UNKNOWN result of each rule, most machines first; of one site, or of all. */
+    @SuppressWarnings("unchecked")
+    public List<FindingCount> findings(Optional<String> siteCode) {
+        var query = em.createNativeQuery(FINDINGS.formatted(siteCode.isPresent() ? "WHERE m.site_code = ?1" : ""));
+        siteCode.ifPresent(site -> query.setParameter(1, site));
+        List<Object[]> rows = query.getResultList();
+        List<FindingCount> counts = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            try {
+                counts.add(new FindingCount(RuleId.valueOf((String) row[0]), Phase.valueOf((String) row[1]),
+                        Severity.valueOf((String) row[2]), RuleStatus.valueOf((String) row[3]),
+                        ((Number) row[4]).longValue()));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                // A finding of a rule this service does not know (a newer catalog): not counted.
+            }
+        }
+        return counts;
     }
 
     private static Map<Phase, Map<PhaseState, Long>> zeros() {

@@ -19,6 +19,11 @@ import org.tlsrollout.contracts.Phase;
  * Writes evaluations to table {@code machine}: a whole batch in one statement and one transaction. The newest
  * evaluation of a machine wins, whatever the order in which they come and however often: a row is only replaced by
  * one with a later {@code collected_at}; an equal one is the same snapshot again (a replay) and leaves the row.
+ * <p>
+ * The columns of the jobs ({@code job_seq}, {@code pending_restart_*}) are never written from an evaluation, with
+ * one exception: an evaluation whose {@code lastBootAt} is not before {@code pending_restart_since} shows that the
+ * machine restarted after the job that asked for it was reported, and ends PENDING_RESTART. (Boot times are whole
+ * seconds, and {@code pending_restart_since} is kept to the second, so "not before" is "after" at that precision.)
  */
 @ApplicationScoped
 public class MachineStore {
@@ -57,7 +62,11 @@ public class MachineStore {
                 verify_state = excluded.verify_state,
                 disable_legacy_state = excluded.disable_legacy_state,
                 findings = excluded.findings,
-                updated_at = excluded.updated_at
+                updated_at = excluded.updated_at,
+                pending_restart_phase = CASE WHEN excluded.last_boot_at >= m.pending_restart_since
+                    THEN NULL ELSE m.pending_restart_phase END,
+                pending_restart_since = CASE WHEN excluded.last_boot_at >= m.pending_restart_since
+                    THEN NULL ELSE m.pending_restart_since END
             WHERE excluded.collected_at > m.collected_at
             """;
 

@@ -13,9 +13,9 @@ import org.tlsrollout.contracts.RuleResult;
  * One machine as GET /api/v1/machines/{machineId} shows it.
  *
  * @param lastSnapshotAt the {@code collectedAt} of the newest snapshot evaluated
- * @param phases the state shown in each of the four phases (STALE included)
+ * @param phases the state shown in each of the four phases (PENDING_RESTART and STALE included)
  * @param findings the results whose status is FAIL or UNKNOWN, with {@code source} and {@code actions} when known
- * @param jobs the machine's fix jobs; empty until the jobs exist (issue #3)
+ * @param jobs the machine's fix jobs, newest first, at most 50
  */
 public record MachineView(
         String machineId,
@@ -24,5 +24,5 @@ public record MachineView(
         Instant lastSnapshotAt,
         Map<Phase, PhaseState> phases,
         List<RuleResult> findings,
-        List<Object> jobs) {
+        List<JobSummary> jobs) {
 }

@@ -51,7 +51,7 @@ import org.tlsrollout.remediation.service.MachineUpdate;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-class EvaluationThroughputBenchmark {
+public class EvaluationThroughputBenchmark {
     private static final int MACHINES = Integer.getInteger("benchmark.machines", 100_000);
     private static final double MIN_RATE = Double.parseDouble(System.getProperty("benchmark.min-rate", "10000"));
 
@@ -174,7 +174,7 @@ class EvaluationThroughputBenchmark {
     }
 
     /** A Windows 7 client before the rollout, as rules-service evaluates it. */
-    static EvaluationEvent win7Client(String machineId, String site) {
+    public static EvaluationEvent win7Client(String machineId, String site) {
         Instant collectedAt = Instant.now().minusSeconds(5);
         String net4 = "HKLM\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319";
         String sch = "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client";

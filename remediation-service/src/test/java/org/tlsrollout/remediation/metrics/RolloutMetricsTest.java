@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,13 +29,20 @@ import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
 import org.tlsrollout.platform.testing.KafkaTestResource;
 import org.tlsrollout.platform.testing.PostgresTestResource;
+import org.tlsrollout.remediation.TestEstate;
+import org.tlsrollout.remediation.TestRollout;
 
-/** tlsrollout_machines{site, phase, state} on /q/metrics, as api.md names it. */
+/**
+ * tlsrollout_machines{site, phase, state}, tlsrollout_jobs_total{phase, outcome}, tlsrollout_waves{state} and
+ * tlsrollout_dead_letters_total{topic} on /q/metrics, as api.md and the dashboard name them.
+ */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 class RolloutMetricsTest {
     private static final Pattern SAMPLE = Pattern.compile("^tlsrollout_machines\\{([^}]*)\\} (\\S+)$");
+    private static final Pattern JOBS = Pattern.compile("^tlsrollout_jobs_total\\{([^}]*)\\} (\\S+)$");
+    private static final Pattern WAVES = Pattern.compile("^tlsrollout_waves\\{([^}]*)\\} (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
     @Inject
@@ -87,10 +95,93 @@ class RolloutMetricsTest {
                 .isEqualTo(1.0));
     }
 
+    @Test
+    void jobsAreCountedByPhaseAndOutcomeOnceEach() {
+        String text = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(text).contains("# TYPE tlsrollout_jobs counter");
+        Map<Map<String, String>, Double> before = samples(text, JOBS);
+        // Every phase and outcome of api.md has a series from the start, and no other label.
+        for (Phase phase : Phase.values()) {
+            for (String outcome : List.of("issued", "succeeded", "failed", "rejected")) {
+                assertThat(before).containsKey(Map.of("phase", phase.name(), "outcome", outcome));
+            }
+        }
+        assertThat(before.keySet()).allSatisfy(labels -> assertThat(labels).containsOnlyKeys("phase", "outcome"));
+
+        String site = newSite();
+        List<String> machines = TestRollout.seedClientsToFix("jm", site, 2);
+        TestRollout.createWave(TestRollout.waveRequest(Phase.CLIENTS, site, 1.0));
+        TestRollout.report(machines.get(0), TestRollout.awaitJob(machines.get(0)).get("jobId"), "SUCCEEDED");
+        String failed = TestRollout.awaitJob(machines.get(1)).get("jobId");
+        TestRollout.report(machines.get(1), failed, "FAILED");
+        TestRollout.report(machines.get(1), failed, "FAILED");
+
+        Map<Map<String, String>, Double> after = samples(RestAssured.get("/q/metrics").asString(), JOBS);
+        assertThat(delta(before, after, "CLIENTS", "issued")).isEqualTo(2.0);
+        assertThat(delta(before, after, "CLIENTS", "succeeded")).isEqualTo(1.0);
+        assertThat(delta(before, after, "CLIENTS", "failed")).isEqualTo(1.0);
+        assertThat(delta(before, after, "CLIENTS", "rejected")).isZero();
+        assertThat(delta(before, after, "VERIFY", "issued")).isZero();
+
+        // Both jobs asked for a restart; the succeeded one leaves its machine PENDING_RESTART.
+        metrics.refresh();
+        Map<Map<String, String>, Double> machineSamples = samples(RestAssured.get("/q/metrics").asString());
+        assertThat(value(machineSamples, site, Phase.CLIENTS, PhaseState.PENDING_RESTART)).isEqualTo(1.0);
+        assertThat(value(machineSamples, site, Phase.CLIENTS, PhaseState.NONCOMPLIANT)).isEqualTo(1.0);
+    }
+
+    @Test
+    void wavesAreCountedByStateEveryStateIncluded() {
+        String site = newSite();
+        TestRollout.seedClientsToFix("wm", site, 1);
+        String id = TestRollout.createWave(TestRollout.waveRequest(Phase.CLIENTS, site, 1.0));
+        TestRollout.waveAction(id, "cancel").then().statusCode(200);
+
+        metrics.refresh();
+        String text = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(text).contains("# TYPE tlsrollout_waves gauge");
+        Map<Map<String, String>, Double> waves = samples(text, WAVES);
+        assertThat(waves.keySet()).extracting(labels -> labels.get("state"))
+                .containsExactlyInAnyOrder("PLANNED", "RUNNING", "PAUSED", "HALTED", "COMPLETED", "CANCELLED");
+        assertThat(waves.keySet()).allSatisfy(labels -> assertThat(labels).containsOnlyKeys("state"));
+        assertThat(waves.get(Map.of("state", "CANCELLED"))).isGreaterThanOrEqualTo(1.0);
+        int all = TestEstate.get("/api/v1/waves").then().statusCode(200).extract().jsonPath().getList("").size();
+        assertThat(waves.values().stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(all);
+    }
+
+    @Test
+    void deadLetteredEvaluationsAreCountedByTopic() {
+        Pattern dead = Pattern.compile("^tlsrollout_dead_letters_total\\{topic=\"tlsrollout.evaluations.v1.dlq\"\\} (\\S+)$",
+                Pattern.MULTILINE);
+        double before = first(dead, RestAssured.get("/q/metrics").asString());
+        String key = newMachineId("dlq");
+        TestEstate.send(List.of(TestEstate.record(null, key, "{ not an evaluation")));
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(first(dead, RestAssured.get("/q/metrics").asString())).isEqualTo(before + 1));
+    }
+
+    private static double first(Pattern pattern, String text) {
+        Matcher m = pattern.matcher(text);
+        if (!m.find()) {
+            throw new AssertionError("no sample of " + pattern);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static double delta(Map<Map<String, String>, Double> before, Map<Map<String, String>, Double> after,
+            String phase, String outcome) {
+        Map<String, String> labels = Map.of("phase", phase, "outcome", outcome);
+        return after.get(labels) - before.get(labels);
+    }
+
     private static Map<Map<String, String>, Double> samples(String text) {
+        return samples(text, SAMPLE);
+    }
+
+    private static Map<Map<String, String>, Double> samples(String text, Pattern pattern) {
         Map<Map<String, String>, Double> samples = new HashMap<>();
         for (String line : text.split("\n")) {
-            Matcher sample = SAMPLE.matcher(line);
+            Matcher sample = pattern.matcher(line);
             if (sample.matches()) {
                 Map<String, String> labels = new LinkedHashMap<>();
                 Matcher label = LABEL.matcher(sample.group(1));

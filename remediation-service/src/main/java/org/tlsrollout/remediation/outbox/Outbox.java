@@ -1,0 +1,55 @@
+package org.tlsrollout.remediation.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import org.tlsrollout.contracts.JobEvent;
+import org.tlsrollout.contracts.Json;
+import org.tlsrollout.contracts.Topics;
+
+/**
+ * Writes job events to table {@code outbox} on the caller's connection, so that they commit or roll back with the
+ * change they tell of (the transactional outbox); {@link OutboxRelay} publishes them. No CDI: callers pass the
+ * connection of their transaction.
+ */
+public final class Outbox {
+    static final String INSERT = """
+            INSERT INTO outbox (topic, message_key, event_id, type, payload)
+            SELECT ?, u.message_key, u.event_id, ?, u.payload::jsonb
+            FROM unnest(?::text[], ?::text[], ?::text[]) AS u(message_key, event_id, payload)
+            """;
+
+    private Outbox() {
+    }
+
+    /** Adds the events, each keyed by its machine id, to the transaction of {@code connection}. */
+    public static void add(Connection connection, List<JobEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        int n = events.size();
+        String[] keys = new String[n];
+        String[] ids = new String[n];
+        String[] payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+            JobEvent event = events.get(i);
+            keys[i] = event.machineId();
+            ids[i] = event.eventId();
+            try {
+                payloads[i] = Json.MAPPER.writeValueAsString(event);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a job event cannot be written as JSON: " + e.getOriginalMessage(), e);
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            insert.setString(1, Topics.JOB_EVENTS);
+            insert.setString(2, Topics.JOB_EVENT_TYPE);
+            insert.setArray(3, connection.createArrayOf("text", keys));
+            insert.setArray(4, connection.createArrayOf("text", ids));
+            insert.setArray(5, connection.createArrayOf("text", payloads));
+            insert.executeUpdate();
+        }
+    }
+}

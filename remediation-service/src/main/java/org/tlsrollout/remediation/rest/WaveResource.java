@@ -1,0 +1,181 @@
+package org.tlsrollout.remediation.rest;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.tlsrollout.common.problem.Problem;
+import org.tlsrollout.common.problem.ProblemException;
+import org.tlsrollout.common.security.Roles;
+import org.tlsrollout.remediation.service.DryRunPlan;
+import org.tlsrollout.remediation.service.WaveQueries;
+import org.tlsrollout.remediation.service.WaveRequest;
+import org.tlsrollout.remediation.service.WaveService;
+import org.tlsrollout.remediation.service.WaveView;
+
+/** Waves (api.md, "remediation-service"): operators create and steer them, viewers read them. */
+@Path("/api/v1/waves")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "waves", description = "Phases rolled out over sites in batches of signed fix jobs")
+@SecurityRequirement(name = MachineResource.BEARER)
+@APIResponse(responseCode = "401", description = "no token, or an unknown one",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = "the token may not do this (operator actions need the operator token)",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class WaveResource {
+    static final String EXAMPLE = """
+            {"name": "clients P01 week 1", "phase": "CLIENTS", "sites": ["P01"],
+             "selector": {"roles": ["CLIENT"], "osVersions": ["6.1"]},
+             "batchSize": 500, "maxFailureRate": 0.05}""";
+    static final String DISABLE_LEGACY_EXAMPLE = """
+            {"name": "disable legacy P01", "phase": "DISABLE_LEGACY", "sites": ["P01"], "percent": 10,
+             "maxFailureRate": 0.01, "acknowledgeStale": false, "dryRun": true}""";
+
+    private final WaveService waves;
+    private final WaveQueries queries;
+    private final SecurityIdentity identity;
+
+    public WaveResource(WaveService waves, WaveQueries queries, SecurityIdentity identity) {
+        this.waves = waves;
+        this.queries = queries;
+        this.identity = identity;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Create a wave, or with dryRun plan one",
+            description = "Targets the machines of the sites that are NONCOMPLIANT in the phase (not STALE, not"
+                    + " PENDING_RESTART), match the selector, and have no ISSUED job of another wave, in batches of"
+                    + " batchSize machines or percent of them. The next batch is released once the current one has"
+                    + " reported (or its jobs expired) with a failure rate within maxFailureRate; above it the wave"
+                    + " turns HALTED. A DISABLE_LEGACY wave must pass the orphan gate (rules.md). With dryRun: what it"
+                    + " would target and whether the gate is open; nothing is created.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = WaveRequest.class),
+            examples = {@ExampleObject(name = "clients", value = EXAMPLE),
+                    @ExampleObject(name = "disable legacy, dry run", value = DISABLE_LEGACY_EXAMPLE)}))
+    @APIResponse(responseCode = "201", description = "the wave, PLANNED (the engine starts it at once)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WaveView.class)))
+    @APIResponse(responseCode = "200", description = "dryRun: the plan; nothing was created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DryRunPlan.class)))
+    @APIResponse(responseCode = "400", description = "invalid; problem details name each field (JSON Pointer)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "the orphan gate is closed: problem details with extension members"
+            + " blocking {total, byPhase {CLIENTS, SITE_SYSTEMS, VERIFY}, stale} and machines (up to 100 ids)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response create(WaveRequest request) {
+        if (request != null && Boolean.TRUE.equals(request.dryRun())) {
+            return Response.ok(waves.plan(request)).build();
+        }
+        WaveView wave = waves.create(request, actor());
+        return Response.created(URI.create("/api/v1/waves/" + wave.id())).entity(wave).build();
+    }
+
+    @GET
+    @RolesAllowed(Roles.VIEWER)
+    @Operation(summary = "Every wave, newest first, with its counts and history")
+    @APIResponse(responseCode = "200", description = "the waves", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.ARRAY, implementation = WaveView.class)))
+    public List<WaveView> list() {
+        return queries.waves();
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed(Roles.VIEWER)
+    @Operation(summary = "One wave: its state, counts, batching and history")
+    @APIResponse(responseCode = "200", description = "the wave",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WaveView.class)))
+    @APIResponse(responseCode = "404", description = "no such wave",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public WaveView wave(@Parameter(description = "the wave id") @PathParam("id") String id) {
+        return queries.wave(id).orElseThrow(() -> ProblemException.notFound("no wave '" + id + "'"));
+    }
+
+    @POST
+    @Path("/{id}/pause")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Pause a PLANNED or RUNNING wave: it issues nothing more; the jobs issued stay pollable")
+    @APIResponse(responseCode = "200", description = "the wave, PAUSED",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WaveView.class)))
+    @APIResponse(responseCode = "404", description = "no such wave",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "the wave is in a state that cannot be paused",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public WaveView pause(@PathParam("id") String id) {
+        return waves.pause(id, actor());
+    }
+
+    @POST
+    @Path("/{id}/resume")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Resume a PAUSED or HALTED wave",
+            description = "Resuming a wave HALTED at the end of a batch accepts that batch's failure rate and releases"
+                    + " the next batch; the rate is checked again at the end of the next one.")
+    @APIResponse(responseCode = "200", description = "the wave, RUNNING",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WaveView.class)))
+    @APIResponse(responseCode = "404", description = "no such wave",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "the wave is in a state that cannot be resumed",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public WaveView resume(@PathParam("id") String id) {
+        return waves.resume(id, actor());
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Cancel a wave for good: its unreported jobs are cancelled and no longer served")
+    @APIResponse(responseCode = "200", description = "the wave, CANCELLED",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WaveView.class)))
+    @APIResponse(responseCode = "404", description = "no such wave",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "the wave has ended already",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public WaveView cancel(@PathParam("id") String id) {
+        return waves.cancel(id, actor());
+    }
+
+    @POST
+    @Path("/{id}/rollback")
+    @RolesAllowed(Roles.OPERATOR)
+    @Operation(summary = "Roll a wave back: a new wave restoring the registry values its jobs recorded",
+            description = "Targets the machines where the wave's jobs wrote registry values (they succeeded, or failed"
+                    + " after writing some) and signs jobs that set every recorded previous value back (a value that was"
+                    + " absent gets the default its absence meant to Windows), then restart. Same phase, sites and"
+                    + " batching. Installed updates and software are not undone. The wave must not be PLANNED or"
+                    + " RUNNING (pause or cancel it first).")
+    @APIResponse(responseCode = "201", description = "the rollback wave, PLANNED",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WaveView.class)))
+    @APIResponse(responseCode = "404", description = "no such wave",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "the wave is PLANNED or RUNNING",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response rollback(@PathParam("id") String id) {
+        WaveView rollback = waves.rollback(id, actor());
+        return Response.created(URI.create("/api/v1/waves/" + rollback.id())).entity(rollback).build();
+    }
+
+    private String actor() {
+        return identity.getPrincipal().getName();
+    }
+}

@@ -1,0 +1,364 @@
+package org.tlsrollout.remediation.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.tlsrollout.contracts.Action;
+import org.tlsrollout.contracts.JobClaims;
+import org.tlsrollout.contracts.JobEvent;
+import org.tlsrollout.contracts.Json;
+import org.tlsrollout.contracts.PreviousValue;
+import org.tlsrollout.contracts.RuleId;
+import org.tlsrollout.contracts.RuleResult;
+import org.tlsrollout.remediation.Wave;
+import org.tlsrollout.remediation.config.RemediationConfig;
+import org.tlsrollout.remediation.outbox.Outbox;
+
+/**
+ * Issues the jobs of some targets of a wave's current batch, on the caller's connection and in its transaction (one
+ * chunk of a batch, see {@link WaveEngine}):
+ * <ol>
+ * <li>the targets that already have their job of this batch are only marked (a batch issued twice issues nothing
+ * twice);</li>
+ * <li>the others' {@code machine.job_seq} is bumped in one UPDATE ... RETURNING, their rows locked in id order (as
+ * the evaluation upsert locks them, so the two cannot deadlock), which also returns their findings;</li>
+ * <li>each job is planned ({@link JobPlanner}: from the FAIL results of the wave's phase, or, for a rollback wave,
+ * from the previous values the rolled-back job recorded), checked against the agent allowlist, and signed
+ * ({@link JobSigner}, in parts on every core while this thread stores the parts already signed); a target with
+ * nothing to do, or whose job the allowlist refuses, is SKIPPED;</li>
+ * <li>the jobs are inserted with {@code ON CONFLICT (wave_id, machine_id, batch) DO NOTHING} and their ISSUED events
+ * go to the outbox, only for the rows actually inserted;</li>
+ * <li>the targets are marked ISSUED or SKIPPED.</li>
+ * </ol>
+ * Everything commits together or not at all: a crash before the commit leaves the targets PENDING and nothing
+ * issued, and the next pass issues them; after it, they are ISSUED and their events wait in the outbox.
+ */
+@ApplicationScoped
+public class JobIssuer {
+    private static final Logger LOG = Logger.getLogger(JobIssuer.class);
+    private static final TypeReference<List<RuleResult>> FINDINGS = new TypeReference<>() { };
+    private static final TypeReference<List<Action>> ACTIONS = new TypeReference<>() { };
+    private static final TypeReference<List<PreviousValue>> PREVIOUS = new TypeReference<>() { };
+
+    /** Bumps the seq of the machines, locking their rows in id order, and returns what a job needs of them. */
+    static final String BUMP_SEQ = """
+            UPDATE machine m SET job_seq = m.job_seq + 1
+            FROM (SELECT machine_id FROM machine WHERE machine_id = ANY(?) ORDER BY machine_id FOR UPDATE) l
+            WHERE m.machine_id = l.machine_id
+            RETURNING m.machine_id, m.job_seq, m.site_code, m.os_version, m.findings::text
+            """;
+
+    static final String INSERT_JOBS = """
+            INSERT INTO job (id, wave_id, machine_id, batch, seq, phase, site_code, rules, actions, kid, jws, state,
+                restart, issued_at, expires_at)
+            SELECT u.id, ?, u.machine_id, ?, u.seq, ?, u.site_code, string_to_array(u.rules, ','), u.actions::jsonb, ?,
+                u.jws, 'ISSUED', u.restart, ?, ?
+            FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[])
+                AS u(id, machine_id, seq, site_code, rules, actions, jws, restart)
+            ON CONFLICT (wave_id, machine_id, batch) DO NOTHING
+            RETURNING id
+            """;
+
+    static final String MARK_TARGETS = """
+            UPDATE wave_target t SET state = u.state, detail = u.detail
+            FROM unnest(?::text[], ?::text[], ?::text[]) AS u(machine_id, state, detail)
+            WHERE t.wave_id = ? AND t.machine_id = u.machine_id
+            """;
+
+    /** Jobs signed per part: the first part is stored while the next ones are signed. */
+    static final int SIGNING_PART = 200;
+
+    private final JobSigner signer;
+    private final RemediationConfig.Jobs config;
+
+    public JobIssuer(JobSigner signer, RemediationConfig config) {
+        this.signer = signer;
+        this.config = config.jobs();
+    }
+
+    /**
+     * What a chunk did.
+     *
+     * @param issued jobs inserted (their events are in the outbox)
+     * @param skipped targets that got no job
+     */
+    public record Issued(int issued, int skipped) {
+    }
+
+    /** Issues the jobs of {@code machineIds}, targets of {@code wave}'s current batch, in the caller's transaction. */
+    public Issued issue(Connection c, Wave wave, List<String> machineIds, Instant now) throws SQLException {
+        long t0 = System.nanoTime();
+        int batch = wave.currentBatch();
+        Map<String, String[]> marks = new LinkedHashMap<>();
+        Set<String> already = existingJobs(c, wave.id(), batch, machineIds);
+        for (String id : already) {
+            marks.put(id, new String[] {"ISSUED", null});
+        }
+        List<String> todo = machineIds.stream().filter(id -> !already.contains(id)).toList();
+        Map<String, Target> targets = bumpSeq(c, todo);
+        Map<String, RolledBack> rolledBack = wave.rollbackOf() == null ? Map.of()
+                : rolledBack(c, wave.rollbackOf(), targets.keySet());
+
+        Instant iat = now.truncatedTo(ChronoUnit.SECONDS);
+        Instant exp = iat.plus(config.ttl());
+        List<JobClaims> claims = new ArrayList<>();
+        List<Boolean> restarts = new ArrayList<>();
+        for (String id : todo) {
+            Target target = targets.get(id);
+            if (target == null) {
+                marks.put(id, new String[] {"SKIPPED", "no evaluation of this machine is stored"});
+                continue;
+            }
+            JobPlanner.Plan plan;
+            try {
+                plan = wave.rollbackOf() == null ? fixPlan(wave, target) : rollbackPlan(wave, target, rolledBack.get(id));
+            } catch (RuntimeException e) {
+                LOG.warnf("no job for machine %s in wave %s: %s", id, wave.id(), e.getMessage());
+                marks.put(id, new String[] {"SKIPPED", "its job cannot be planned: " + e.getMessage()});
+                continue;
+            }
+            if (plan.isEmpty()) {
+                marks.put(id, new String[] {"SKIPPED", wave.rollbackOf() == null
+                        ? "nothing to do: no FAIL result of " + wave.phase() + " with remediation actions"
+                        : "nothing to restore: the rolled-back job recorded no previous value it wrote"});
+                continue;
+            }
+            Optional<String> refusal = plan.refusal();
+            if (refusal.isPresent()) {
+                LOG.errorf("refusing to sign a job for machine %s in wave %s, the agent allowlist refuses %s", id,
+                        wave.id(), refusal.get());
+                marks.put(id, new String[] {"SKIPPED", "not signed: the agent allowlist refuses " + refusal.get()});
+                continue;
+            }
+            claims.add(new JobClaims(JobClaims.ISSUER, id, UUID.randomUUID().toString(), iat.getEpochSecond(),
+                    iat.minus(config.notBeforeSkew()).getEpochSecond(), exp.getEpochSecond(), target.seq(), wave.id(),
+                    wave.phase(), target.siteCode(), plan.rules(), plan.actions()));
+            restarts.add(plan.restart());
+        }
+
+        // Signed in parts on the signer's threads while this one stores the parts already signed.
+        Set<String> inserted = new HashSet<>();
+        List<CompletableFuture<List<String>>> parts = signer.signInParts(claims, SIGNING_PART);
+        for (int p = 0; p < parts.size(); p++) {
+            int from = p * SIGNING_PART;
+            int to = Math.min(claims.size(), from + SIGNING_PART);
+            inserted.addAll(insertJobs(c, wave, claims.subList(from, to), restarts.subList(from, to), signed(parts.get(p)),
+                    iat, exp));
+        }
+        List<JobEvent> events = new ArrayList<>(inserted.size());
+        for (JobClaims job : claims) {
+            marks.put(job.sub(), new String[] {"ISSUED", null});
+            if (inserted.contains(job.jti())) {
+                events.add(new JobEvent(UUID.randomUUID().toString(), JobEvent.Kind.ISSUED, job.jti(), wave.id(),
+                        job.sub(), job.siteCode(), job.phase(), job.seq(), job.rules(), iat, null));
+            }
+        }
+        Outbox.add(c, events);
+        markTargets(c, wave.id(), marks);
+        int skipped = (int) marks.values().stream().filter(m -> m[0].equals("SKIPPED")).count();
+        LOG.debugf("wave %s batch %d: %d jobs issued, %d targets skipped in %d ms", wave.id(), batch, inserted.size(),
+                skipped, (System.nanoTime() - t0) / 1_000_000);
+        return new Issued(inserted.size(), skipped);
+    }
+
+    private static List<String> signed(CompletableFuture<List<String>> part) {
+        try {
+            return part.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signing jobs", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot sign jobs: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private static JobPlanner.Plan fixPlan(Wave wave, Target target) {
+        List<RuleResult> findings;
+        try {
+            findings = Json.MAPPER.readValue(target.findings(), FINDINGS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("its findings cannot be read: " + e.getOriginalMessage(), e);
+        }
+        return JobPlanner.fix(wave.phase(), findings);
+    }
+
+    private static JobPlanner.Plan rollbackPlan(Wave wave, Target target, RolledBack original) {
+        if (original == null) {
+            return new JobPlanner.Plan(List.of(), List.of(), false);
+        }
+        return JobPlanner.rollback(original.rules(), target.osVersion(), original.actions(), original.previous(),
+                "rollback of wave " + wave.rollbackOf() + ": the restored registry values take effect after a restart");
+    }
+
+    private record Target(String machineId, long seq, String siteCode, String osVersion, String findings) {
+    }
+
+    private record RolledBack(List<RuleId> rules, List<Action> actions, List<PreviousValue> previous) {
+    }
+
+    private static Set<String> existingJobs(Connection c, String waveId, int batch, List<String> machineIds)
+            throws SQLException {
+        Set<String> ids = new HashSet<>();
+        // One lookup of job_once_per_batch per machine, whatever the number of jobs the wave has already.
+        try (PreparedStatement select = c.prepareStatement("SELECT u.machine_id FROM unnest(?::text[]) AS u(machine_id)"
+                + " WHERE EXISTS (SELECT 1 FROM job j WHERE j.wave_id = ? AND j.machine_id = u.machine_id"
+                + " AND j.batch = ?)")) {
+            select.setArray(1, c.createArrayOf("text", machineIds.toArray()));
+            select.setString(2, waveId);
+            select.setInt(3, batch);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static Map<String, Target> bumpSeq(Connection c, List<String> machineIds) throws SQLException {
+        Map<String, Target> targets = new HashMap<>(machineIds.size() * 2);
+        if (machineIds.isEmpty()) {
+            return targets;
+        }
+        try (PreparedStatement update = c.prepareStatement(BUMP_SEQ)) {
+            update.setArray(1, c.createArrayOf("text", machineIds.toArray()));
+            try (ResultSet rs = update.executeQuery()) {
+                while (rs.next()) {
+                    targets.put(rs.getString(1), new Target(rs.getString(1), rs.getLong(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5)));
+                }
+            }
+        }
+        return targets;
+    }
+
+    /**
+     * What the rolled-back wave's jobs on these machines wrote and recorded: those that SUCCEEDED, and those that
+     * FAILED after writing some values (the agent reports the previous values of what it wrote before the failure).
+     */
+    private static Map<String, RolledBack> rolledBack(Connection c, String waveId, Set<String> machineIds)
+            throws SQLException {
+        Map<String, RolledBack> jobs = new HashMap<>();
+        if (machineIds.isEmpty()) {
+            return jobs;
+        }
+        try (PreparedStatement select = c.prepareStatement("SELECT machine_id, rules, actions::text, previous_values::text"
+                + " FROM job WHERE wave_id = ? AND machine_id = ANY(?) AND state IN ('SUCCEEDED', 'FAILED')"
+                + " AND previous_values IS NOT NULL ORDER BY batch")) {
+            select.setString(1, waveId);
+            select.setArray(2, c.createArrayOf("text", machineIds.toArray()));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    List<RuleId> rules = new ArrayList<>();
+                    for (String rule : (String[]) rs.getArray(2).getArray()) {
+                        rules.add(RuleId.valueOf(rule));
+                    }
+                    try {
+                        jobs.put(rs.getString(1), new RolledBack(rules, Json.MAPPER.readValue(rs.getString(3), ACTIONS),
+                                Json.MAPPER.readValue(rs.getString(4), PREVIOUS)));
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException("job of machine " + rs.getString(1) + " in wave " + waveId
+                                + " cannot be read: " + e.getOriginalMessage(), e);
+                    }
+                }
+            }
+        }
+        return jobs;
+    }
+
+    private Set<String> insertJobs(Connection c, Wave wave, List<JobClaims> claims, List<Boolean> restarts,
+            List<String> signed, Instant iat, Instant exp) throws SQLException {
+        Set<String> inserted = new HashSet<>();
+        if (claims.isEmpty()) {
+            return inserted;
+        }
+        int n = claims.size();
+        String[] ids = new String[n];
+        String[] machines = new String[n];
+        Long[] seqs = new Long[n];
+        String[] sites = new String[n];
+        String[] rules = new String[n];
+        String[] actions = new String[n];
+        Boolean[] restart = new Boolean[n];
+        for (int i = 0; i < n; i++) {
+            JobClaims job = claims.get(i);
+            ids[i] = job.jti();
+            machines[i] = job.sub();
+            seqs[i] = job.seq();
+            sites[i] = job.siteCode();
+            rules[i] = job.rules().stream().map(Enum::name).collect(Collectors.joining(","));
+            try {
+                actions[i] = Json.MAPPER.writeValueAsString(job.actions());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            restart[i] = restarts.get(i);
+        }
+        try (PreparedStatement insert = c.prepareStatement(INSERT_JOBS)) {
+            insert.setString(1, wave.id());
+            insert.setInt(2, wave.currentBatch());
+            insert.setString(3, wave.phase().name());
+            insert.setString(4, signer.kid());
+            insert.setObject(5, iat.atOffset(ZoneOffset.UTC));
+            insert.setObject(6, exp.atOffset(ZoneOffset.UTC));
+            insert.setArray(7, c.createArrayOf("text", ids));
+            insert.setArray(8, c.createArrayOf("text", machines));
+            insert.setArray(9, c.createArrayOf("bigint", seqs));
+            insert.setArray(10, c.createArrayOf("text", sites));
+            insert.setArray(11, c.createArrayOf("text", rules));
+            insert.setArray(12, c.createArrayOf("text", actions));
+            insert.setArray(13, c.createArrayOf("text", signed.toArray()));
+            insert.setArray(14, c.createArrayOf("boolean", restart));
+            try (ResultSet rs = insert.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getString(1));
+                }
+            }
+        }
+        return inserted;
+    }
+
+    private static void markTargets(Connection c, String waveId, Map<String, String[]> marks) throws SQLException {
+        if (marks.isEmpty()) {
+            return;
+        }
+        int n = marks.size();
+        String[] ids = new String[n];
+        String[] states = new String[n];
+        String[] details = new String[n];
+        int i = 0;
+        for (Map.Entry<String, String[]> mark : marks.entrySet()) {
+            ids[i] = mark.getKey();
+            states[i] = mark.getValue()[0];
+            details[i] = mark.getValue()[1];
+            i++;
+        }
+        try (PreparedStatement update = c.prepareStatement(MARK_TARGETS)) {
+            update.setArray(1, c.createArrayOf("text", ids));
+            update.setArray(2, c.createArrayOf("text", states));
+            update.setArray(3, c.createArrayOf("text", details));
+            update.setString(4, waveId);
+            update.executeUpdate();
+        }
+    }
+}

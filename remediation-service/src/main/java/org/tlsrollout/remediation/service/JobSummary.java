@@ -1,0 +1,22 @@
+package org.tlsrollout.remediation.service;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import java.time.Instant;
+import org.tlsrollout.contracts.Phase;
+import org.tlsrollout.remediation.JobState;
+
+/**
+ * One fix job of a machine, as the machine view lists them (newest first). (Is-getter detection off: Jackson would
+ * otherwise also read {@code issuedAt()} as a property {@code suedAt}.)
+ */
+@JsonAutoDetect(isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+public record JobSummary(
+        String jobId,
+        String waveId,
+        Phase phase,
+        JobState state,
+        long seq,
+        Instant issuedAt,
+        Instant reportedAt,
+        String detail) {
+}

@@ -1,0 +1,282 @@
+package org.tlsrollout.remediation.service;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
+import org.tlsrollout.contracts.JobEvent;
+import org.tlsrollout.contracts.Phase;
+import org.tlsrollout.contracts.RuleId;
+import org.tlsrollout.remediation.Wave;
+import org.tlsrollout.remediation.WaveState;
+import org.tlsrollout.remediation.config.RemediationConfig;
+import org.tlsrollout.remediation.metrics.RolloutMetrics;
+import org.tlsrollout.remediation.outbox.Outbox;
+
+/**
+ * Advances the waves. Every {@code remediation.waves.tick}, and right after a wave is created or resumed
+ * ({@link #kick()}), one pass ({@link #runOnce()}):
+ * <ol>
+ * <li>expires the ISSUED jobs past their {@code exp} (EXPIRED, event in the outbox);</li>
+ * <li>for each PLANNED or RUNNING wave, step after step, each step one transaction that holds the wave's row
+ * ({@code FOR UPDATE SKIP LOCKED}: an instance never advances a wave that another one is advancing, and an operator's
+ * pause or cancel waits for the step to end and is seen by the next):
+ * <ul>
+ * <li>PLANNED: starts it (RUNNING);</li>
+ * <li>issues the next chunk of its current batch ({@link JobIssuer}), for DISABLE_LEGACY after checking the orphan
+ * gate again when the batch starts (machines may have joined the site since, or fallen back): closed, the wave turns
+ * HALTED. Not for a rollback wave, which re-enables what the wave it rolls back disabled;</li>
+ * <li>once every target of the batch has its job and no job of it is ISSUED any more (reported, expired or
+ * cancelled): the failure rate, (failed + rejected) / reported over the whole wave so far, decides: above
+ * {@code maxFailureRate} the wave turns HALTED and issues nothing more (unless an operator accepted this batch by
+ * resuming the wave); else the next batch is released, or the wave is COMPLETED after the last.</li>
+ * </ul></li>
+ * </ol>
+ */
+@ApplicationScoped
+public class WaveEngine {
+    private static final Logger LOG = Logger.getLogger(WaveEngine.class);
+    private static final int EXPIRE_CHUNK = 1000;
+
+    private final AgroalDataSource dataSource;
+    private final JobIssuer issuer;
+    private final PhaseStates phaseStates;
+    private final RolloutMetrics metrics;
+    private final RemediationConfig.Waves config;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicBoolean kicked = new AtomicBoolean();
+    private final ExecutorService kicks = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "wave-engine");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean stopping;
+    private volatile boolean failing;
+
+    public WaveEngine(AgroalDataSource dataSource, JobIssuer issuer, PhaseStates phaseStates, RolloutMetrics metrics,
+            RemediationConfig config) {
+        this.dataSource = dataSource;
+        this.issuer = issuer;
+        this.phaseStates = phaseStates;
+        this.metrics = metrics;
+        this.config = config.waves();
+    }
+
+    @Scheduled(identity = "wave-engine", every = "${remediation.waves.tick}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void tick() {
+        try {
+            runOnce();
+            if (failing) {
+                LOG.info("the wave engine's passes succeed again");
+                failing = false;
+            }
+        } catch (RuntimeException e) {
+            if (!failing) {
+                LOG.warnf(e, "the wave engine's pass failed; every tick tries again");
+                failing = true;
+            }
+        }
+    }
+
+    /** Runs a pass soon, on the engine's own thread, without waiting for it. */
+    public void kick() {
+        if (kicked.compareAndSet(false, true)) {
+            kicks.execute(() -> {
+                kicked.set(false);
+                tick();
+            });
+        }
+    }
+
+    /**
+     * One whole pass, now: returns once every active wave went as far as it can. A wave whose step fails does not keep
+     * the others back; the first failure is thrown at the end of the pass.
+     */
+    public void runOnce() {
+        lock.lock();
+        try {
+            expire();
+            List<String> active = QuarkusTransaction.requiringNew().call(() -> {
+                try (Connection c = dataSource.getConnection()) {
+                    return WaveStore.active(c);
+                }
+            });
+            RuntimeException failure = null;
+            for (String id : active) {
+                if (stopping) {
+                    return;
+                }
+                try {
+                    advance(id);
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = new IllegalStateException("wave " + id + " could not advance: " + e.getMessage(), e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the wave as far as it can go now. */
+    void advance(String waveId) {
+        while (!stopping) {
+            Step step = QuarkusTransaction.requiringNew().call(() -> step(waveId));
+            if (step.issued() > 0) {
+                metrics.jobsIssued(step.phase(), step.issued());
+            }
+            if (!step.again()) {
+                return;
+            }
+        }
+    }
+
+    private record Step(boolean again, Phase phase, int issued) {
+        static final Step DONE = new Step(false, null, 0);
+        static final Step AGAIN = new Step(true, null, 0);
+    }
+
+    private Step step(String waveId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            Wave w = WaveStore.lock(c, waveId, true).orElse(null);
+            if (w == null || !WaveState.ACTIVE.contains(w.state())) {
+                return Step.DONE;
+            }
+            if (w.state() == WaveState.PLANNED) {
+                WaveStore.transition(c, w, WaveState.RUNNING, WaveStore.SYSTEM, "start",
+                        w.batches() == 0 ? "no machine to target" : "batch 1 of " + w.batches());
+                return Step.AGAIN;
+            }
+            if (w.allBatchesDone()) {
+                WaveStore.transition(c, w, WaveState.COMPLETED, WaveStore.SYSTEM, "complete", completion(c, w));
+                return Step.DONE;
+            }
+            List<String> pending = WaveStore.pendingTargets(c, w.id(), w.currentBatch(), config.chunkSize());
+            if (!pending.isEmpty()) {
+                // A rollback wave restores what the wave before it disabled: the gate never holds it back.
+                if (w.phase() == Phase.DISABLE_LEGACY && w.rollbackOf() == null
+                        && !WaveStore.batchStarted(c, w.id(), w.currentBatch())) {
+                    OrphanGate.Status gate = OrphanGate.check(c, w.sites(), w.acknowledgeStale(),
+                            phaseStates.staleBefore());
+                    if (!gate.open()) {
+                        String reason = "orphan gate closed before batch " + w.currentBatch() + " of " + w.batches()
+                                + ": " + gate.blocking().total() + " machine(s) not ready (" + gate.blocking().byPhase()
+                                + ", stale " + gate.blocking().stale() + "), e.g. "
+                                + String.join(", ", gate.machines().subList(0, Math.min(5, gate.machines().size())));
+                        WaveStore.transition(c, w, WaveState.HALTED, WaveStore.SYSTEM, "halt", reason);
+                        LOG.warnf("wave %s halted: %s", w.id(), reason);
+                        return Step.DONE;
+                    }
+                }
+                JobIssuer.Issued issued = issuer.issue(c, w, pending, Instant.now());
+                return new Step(true, w.phase(), issued.issued());
+            }
+            if (WaveStore.batchHasOpenJobs(c, w.id(), w.currentBatch())) {
+                return Step.DONE;
+            }
+            WaveStore.FailureRate rate = WaveStore.failureRate(c, w.id());
+            if (rate.above(w.maxFailureRate()) && w.currentBatch() > w.acceptedBatch()) {
+                String reason = String.format(Locale.ROOT, "failure rate %s is above maxFailureRate %s after batch %d"
+                        + " of %d", rate, w.maxFailureRate(), w.currentBatch(), w.batches());
+                WaveStore.transition(c, w, WaveState.HALTED, WaveStore.SYSTEM, "halt", reason);
+                LOG.warnf("wave %s halted: %s", w.id(), reason);
+                return Step.DONE;
+            }
+            int next = w.currentBatch() + 1;
+            WaveStore.setCurrentBatch(c, w.id(), next);
+            if (next > w.batches()) {
+                WaveStore.transition(c, w, WaveState.COMPLETED, WaveStore.SYSTEM, "complete", completion(c, w));
+                return Step.DONE;
+            }
+            WaveStore.event(c, w.id(), WaveStore.SYSTEM, "release-batch", WaveState.RUNNING, WaveState.RUNNING,
+                    String.format(Locale.ROOT, "batch %d of %d released; failure rate %s within maxFailureRate %s",
+                            next, w.batches(), rate, w.maxFailureRate()));
+            return Step.AGAIN;
+        }
+    }
+
+    private static String completion(Connection c, Wave w) throws SQLException {
+        return w.batches() == 0 ? "no machine to target"
+                : "all " + w.batches() + " batch(es) issued and reported or expired; failure rate "
+                        + WaveStore.failureRate(c, w.id());
+    }
+
+    /** Turns the ISSUED jobs past their {@code exp} EXPIRED, a chunk per transaction. */
+    void expire() {
+        while (!stopping) {
+            int expired = QuarkusTransaction.requiringNew().call(() -> {
+                try (Connection c = dataSource.getConnection()) {
+                    return expireChunk(c);
+                }
+            });
+            if (expired < EXPIRE_CHUNK) {
+                return;
+            }
+        }
+    }
+
+    private static int expireChunk(Connection c) throws SQLException {
+        List<JobEvent> events = new ArrayList<>();
+        Instant now = Instant.now();
+        try (PreparedStatement update = c.prepareStatement("""
+                UPDATE job SET state = 'EXPIRED', detail = 'not reported before it expired'
+                WHERE id IN (SELECT id FROM job WHERE state = 'ISSUED' AND expires_at <= now()
+                    ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                RETURNING id, wave_id, machine_id, site_code, phase, seq, rules
+                """)) {
+            update.setInt(1, EXPIRE_CHUNK);
+            try (ResultSet rs = update.executeQuery()) {
+                while (rs.next()) {
+                    events.add(event(JobEvent.Kind.EXPIRED, rs, now, "not reported before it expired"));
+                }
+            }
+        }
+        Outbox.add(c, events);
+        return events.size();
+    }
+
+    /**
+     * The event of a job row read as {@code id, wave_id, machine_id, site_code, phase, seq, rules} (the first seven
+     * columns of {@code rs}).
+     */
+    static JobEvent event(JobEvent.Kind kind, ResultSet rs, Instant at, String detail) throws SQLException {
+        List<RuleId> rules = new ArrayList<>();
+        for (String rule : (String[]) rs.getArray(7).getArray()) {
+            rules.add(RuleId.valueOf(rule));
+        }
+        return new JobEvent(java.util.UUID.randomUUID().toString(), kind, rs.getString(1), rs.getString(2),
+                rs.getString(3), rs.getString(4), Phase.valueOf(rs.getString(5)), rs.getLong(6), rules, at, detail);
+    }
+
+    void onStop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {
+        stopping = true;
+    }
+
+    @PreDestroy
+    void stop() {
+        kicks.shutdownNow();
+    }
+}

@@ -1,0 +1,242 @@
+package org.tlsrollout.remediation.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.tlsrollout.remediation.TestEstate.PATIENCE;
+import static org.tlsrollout.remediation.TestEstate.header;
+import static org.tlsrollout.remediation.TestEstate.newSite;
+import static org.tlsrollout.remediation.TestRollout.awaitJob;
+import static org.tlsrollout.remediation.TestRollout.awaitWithJobs;
+import static org.tlsrollout.remediation.TestRollout.createWave;
+import static org.tlsrollout.remediation.TestRollout.poll;
+import static org.tlsrollout.remediation.TestRollout.report;
+import static org.tlsrollout.remediation.TestRollout.seedClientsToFix;
+import static org.tlsrollout.remediation.TestRollout.wave;
+import static org.tlsrollout.remediation.TestRollout.waveRequest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.tlsrollout.contracts.Json;
+import org.tlsrollout.contracts.Phase;
+import org.tlsrollout.contracts.Topics;
+import org.tlsrollout.platform.testing.KafkaTestResource;
+import org.tlsrollout.platform.testing.PostgresTestResource;
+import org.tlsrollout.platform.testing.TopicRecords;
+import org.tlsrollout.remediation.service.WaveEngine;
+
+/**
+ * "Never lost, never twice": job events reach {@code tlsrollout.job-events.v1} through the transactional outbox as
+ * binary CloudEvents; a crash before a chunk commits issues nothing (and the next pass issues it once); a batch issued
+ * again issues no second job; an event published twice (a crash after Kafka's acknowledgement, before the outbox row
+ * was deleted) is told apart by its ce_id.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
+class OutboxTest {
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    OutboxRelay relay;
+
+    @Inject
+    WaveEngine engine;
+
+    @Test
+    void jobEventsReachTheTopicAsBinaryCloudEventsKeyedByMachine() {
+        String site = newSite();
+        String machine = seedClientsToFix("evt", site, 1).get(0);
+        String waveId = createWave(waveRequest(Phase.CLIENTS, site, 0.5));
+        Map<String, String> job = awaitJob(machine);
+        report(machine, job.get("jobId"), "SUCCEEDED");
+
+        List<ConsumerRecord<String, String>> records = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                .until(() -> eventsOf(machine), r -> r.size() >= 2);
+        assertThat(records).hasSize(2);
+        JsonNode issued = json(records.get(0).value());
+        JsonNode succeeded = json(records.get(1).value());
+        assertThat(issued.path("kind").asText()).isEqualTo("ISSUED");
+        assertThat(succeeded.path("kind").asText()).isEqualTo("SUCCEEDED");
+        for (int i = 0; i < 2; i++) {
+            ConsumerRecord<String, String> record = records.get(i);
+            JsonNode event = json(record.value());
+            assertThat(record.key()).isEqualTo(machine);
+            assertThat(header(record, "ce_specversion")).isEqualTo("1.0");
+            assertThat(header(record, "ce_id")).isEqualTo(event.path("eventId").asText()).isNotBlank();
+            assertThat(header(record, "ce_type")).isEqualTo(Topics.JOB_EVENT_TYPE);
+            assertThat(header(record, "ce_source")).isEqualTo("urn:tlsrollout:remediation-service");
+            assertThat(header(record, "ce_subject")).isEqualTo(machine);
+            assertThat(header(record, "ce_time")).isNotBlank();
+            assertThat(event.path("jobId").asText()).isEqualTo(job.get("jobId"));
+            assertThat(event.path("waveId").asText()).isEqualTo(waveId);
+            assertThat(event.path("machineId").asText()).isEqualTo(machine);
+            assertThat(event.path("siteCode").asText()).isEqualTo(site);
+            assertThat(event.path("phase").asText()).isEqualTo("CLIENTS");
+            assertThat(event.path("seq").asLong()).isEqualTo(1);
+            assertThat(event.path("rules").get(0).asText()).isEqualTo("SCHANNEL_TLS12_CLIENT");
+            assertThat(event.path("at").asText()).isNotBlank();
+        }
+        assertThat(succeeded.path("detail").asText()).isEqualTo("succeeded in the test");
+        await().atMost(PATIENCE).until(() -> outboxRowsOf(machine) == 0);
+    }
+
+    @Test
+    void anEventPublishedTwiceIsToldApartByItsCeId() throws SQLException {
+        String site = newSite();
+        String machine = seedClientsToFix("dup", site, 1).get(0);
+        createWave(waveRequest(Phase.CLIENTS, site, 0.5));
+        awaitJob(machine);
+        ConsumerRecord<String, String> delivered = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                .until(() -> eventsOf(machine), r -> r.size() == 1).get(0);
+        await().atMost(PATIENCE).until(() -> outboxRowsOf(machine) == 0);
+
+        // The relay crashed after Kafka acknowledged the event and before its delete committed: the row is back.
+        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO outbox (topic, message_key, event_id, type, payload) VALUES (?, ?, ?, ?, ?::jsonb)")) {
+            insert.setString(1, Topics.JOB_EVENTS);
+            insert.setString(2, machine);
+            insert.setString(3, header(delivered, "ce_id"));
+            insert.setString(4, Topics.JOB_EVENT_TYPE);
+            insert.setString(5, delivered.value());
+            insert.executeUpdate();
+        }
+        relay.relay();
+
+        List<ConsumerRecord<String, String>> records = eventsOf(machine);
+        assertThat(records).as("at least once: published again").hasSize(2);
+        assertThat(header(records.get(1), "ce_id")).isEqualTo(header(records.get(0), "ce_id"));
+        assertThat(json(records.get(1).value())).isEqualTo(json(records.get(0).value()));
+        // A consumer that keeps the ce_ids it processed sees one event.
+        Map<String, ConsumerRecord<String, String>> processed = new LinkedHashMap<>();
+        records.forEach(r -> processed.putIfAbsent(header(r, "ce_id"), r));
+        assertThat(processed).hasSize(1);
+        assertThat(outboxRowsOf(machine)).isZero();
+    }
+
+    @Test
+    void aBatchIssuedAgainIssuesNoSecondJob() throws SQLException {
+        String site = newSite();
+        List<String> machines = seedClientsToFix("twice", site, 3);
+        String waveId = createWave(waveRequest(Phase.CLIENTS, site, 0.5, "batchSize", 3));
+        awaitWithJobs(machines, 3);
+        Map<String, String> jobs = new HashMap<>();
+        for (String m : machines) {
+            jobs.put(m, poll(m).get(0).get("jobId"));
+        }
+        Map<String, Long> seqs = seqs(machines);
+
+        // As if the marks of the targets had been lost: the engine issues the batch again.
+        execute("UPDATE wave_target SET state = 'PENDING' WHERE wave_id = '" + waveId + "'");
+        engine.runOnce();
+
+        for (String m : machines) {
+            assertThat(poll(m)).extracting(j -> j.get("jobId")).containsExactly(jobs.get(m));
+        }
+        assertThat(seqs(machines)).isEqualTo(seqs);
+        assertThat(count("SELECT count(*) FROM job WHERE wave_id = ?", waveId)).isEqualTo(3);
+        assertThat(wave(waveId).getInt("counts.issued")).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM wave_target WHERE wave_id = ? AND state = 'ISSUED'", waveId)).isEqualTo(3);
+        relay.relay();
+        for (String m : machines) {
+            assertThat(eventsOf(m)).extracting(r -> json(r.value()).path("kind").asText()).containsExactly("ISSUED");
+        }
+        // And the schema itself refuses a second job of a machine in a batch.
+        assertThatThrownBy(() -> execute("INSERT INTO job (id, wave_id, machine_id, batch, seq, phase, site_code, rules,"
+                + " actions, kid, jws, restart, issued_at, expires_at) SELECT 'again-' || id, wave_id, machine_id, batch,"
+                + " seq + 1, phase, site_code, rules, actions, kid, jws, restart, issued_at, expires_at FROM job"
+                + " WHERE wave_id = '" + waveId + "'"))
+                .isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23505"))
+                .hasMessageContaining("job_once_per_batch");
+    }
+
+    @Test
+    void aChunkThatFailsBeforeItsCommitIssuesNothingAndTheNextPassIssuesItOnce() throws SQLException {
+        String site = newSite();
+        List<String> machines = seedClientsToFix("crash", site, 2);
+        String waveId;
+        try {
+            // The last statement of the chunk's transaction (the outbox) fails, as a crash at that point would.
+            execute("ALTER TABLE outbox RENAME TO outbox_away");
+            waveId = createWave(waveRequest(Phase.CLIENTS, site, 0.5));
+            assertThatThrownBy(engine::runOnce).hasMessageContaining("outbox");
+            assertThat(count("SELECT count(*) FROM job WHERE wave_id = ?", waveId)).isZero();
+            assertThat(seqs(machines).values()).containsOnly(0L);
+            assertThat(count("SELECT count(*) FROM wave_target WHERE wave_id = ? AND state = 'PENDING'", waveId))
+                    .isEqualTo(2);
+        } finally {
+            execute("ALTER TABLE IF EXISTS outbox_away RENAME TO outbox");
+        }
+        awaitWithJobs(machines, 2);
+        assertThat(count("SELECT count(*) FROM job WHERE wave_id = ?", waveId)).isEqualTo(2);
+        assertThat(seqs(machines).values()).containsOnly(1L);
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            for (String m : machines) {
+                assertThat(eventsOf(m)).hasSize(1);
+            }
+        });
+    }
+
+    private static List<ConsumerRecord<String, String>> eventsOf(String machine) {
+        return TopicRecords.all(Topics.JOB_EVENTS).stream()
+                .filter(r -> machine.equals(r.key()))
+                .sorted((a, b) -> Long.compare(a.offset(), b.offset()))
+                .collect(Collectors.toCollection(ArrayList::new));
+    }
+
+    private long outboxRowsOf(String machine) throws SQLException {
+        return count("SELECT count(*) FROM outbox WHERE message_key = ?", machine);
+    }
+
+    private Map<String, Long> seqs(List<String> machines) throws SQLException {
+        Map<String, Long> seqs = new HashMap<>();
+        for (String m : machines) {
+            seqs.put(m, count("SELECT job_seq FROM machine WHERE machine_id = ?", m));
+        }
+        return seqs;
+    }
+
+    private long count(String sql, String parameter) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(sql)) {
+            select.setString(1, parameter);
+            try (ResultSet rs = select.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static JsonNode json(String value) {
+        try {
+            return Json.MAPPER.readTree(value);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
