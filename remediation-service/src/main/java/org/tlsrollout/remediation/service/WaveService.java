@@ -231,15 +231,7 @@ public class WaveService {
                     targeted = insert.executeUpdate();
                 }
                 int batchSize = batchSize(spec, targeted);
-                int batches = batches(targeted, batchSize);
-                try (PreparedStatement update = c.prepareStatement(
-                        "UPDATE wave SET targeted = ?, batch_size = ?, batches = ? WHERE id = ?")) {
-                    update.setInt(1, targeted);
-                    update.setInt(2, batchSize);
-                    update.setInt(3, batches);
-                    update.setString(4, id);
-                    update.executeUpdate();
-                }
+                int batches = size(c, id, targeted, batchSize);
                 WaveStore.event(c, id, actor, "create", null, WaveState.PLANNED, String.format(Locale.ROOT,
                         "%d machine(s) targeted in %d batch(es) of %d%s%s", targeted, batches, batchSize,
                         spec.percent() == null ? "" : " (" + spec.percent() + "%)",
@@ -249,6 +241,20 @@ public class WaveService {
         });
         engine.kick();
         return view(id);
+    }
+
+    /** Records how many machines a new wave targets and in how many batches; returns the batches. */
+    private static int size(Connection c, String waveId, int targeted, int batchSize) throws java.sql.SQLException {
+        int batches = batches(targeted, batchSize);
+        try (PreparedStatement update = c.prepareStatement(
+                "UPDATE wave SET targeted = ?, batch_size = ?, batches = ? WHERE id = ?")) {
+            update.setInt(1, targeted);
+            update.setInt(2, batchSize);
+            update.setInt(3, batches);
+            update.setString(4, waveId);
+            update.executeUpdate();
+        }
+        return batches;
     }
 
     /**
@@ -288,15 +294,7 @@ public class WaveService {
                     targeted = insert.executeUpdate();
                 }
                 int batchSize = batchSize(spec, targeted);
-                int batches = batches(targeted, batchSize);
-                try (PreparedStatement update = c.prepareStatement(
-                        "UPDATE wave SET targeted = ?, batch_size = ?, batches = ? WHERE id = ?")) {
-                    update.setInt(1, targeted);
-                    update.setInt(2, batchSize);
-                    update.setInt(3, batches);
-                    update.setString(4, rollbackId);
-                    update.executeUpdate();
-                }
+                int batches = size(c, rollbackId, targeted, batchSize);
                 WaveStore.event(c, rollbackId, actor, "create", null, WaveState.PLANNED, String.format(Locale.ROOT,
                         "rollback of wave %s: restores the registry values its jobs recorded on %d machine(s), in %d"
                                 + " batch(es) of %d, then restarts them; updates and software it installed are not"
