@@ -2,6 +2,7 @@ package org.tlsrollout.common.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -35,6 +36,16 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, HttpServerRequest request) {
         return respond(Problem.of(403, "forbidden", "Forbidden", "this token may not do this"), request).build();
+    }
+
+    /**
+     * Well-formed JSON that does not fit (an unknown enum constant, a string for a number). Quarkus maps this
+     * exception with a built-in mapper of its own (a plain JSON body), more specific than the one below; this one
+     * is as specific and takes precedence, so such a body too gets problem details.
+     */
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e, HttpServerRequest request) {
+        return unreadableJson(e, request);
     }
 
     @ServerExceptionMapper
