@@ -84,6 +84,13 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
 
     private static KafkaClusterTestKit startCluster() throws Exception {
         long started = System.nanoTime();
+        // The broker shares the test JVM: a fatal fault in it (during the shutdown hook, say) must not end the JVM
+        // with Kafka's exit or halt, which makes Surefire fail a run whose tests all passed. Kafka's own test
+        // harnesses replace these procedures the same way; a broker that fails during a test still fails that test.
+        org.apache.kafka.common.utils.Exit.setExitProcedure((code, message) -> System.err.println(
+                "in-process Kafka asked to exit(" + code + "): " + message + " (ignored in the test JVM)"));
+        org.apache.kafka.common.utils.Exit.setHaltProcedure((code, message) -> System.err.println(
+                "in-process Kafka asked to halt(" + code + "): " + message + " (ignored in the test JVM)"));
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes());
         SingleNodeConfig.singleNodeSettings().forEach(builder::setConfigProp);
         builder.setConfigProp("unstable.api.versions.enable", "false");
