@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 /** {@code ./tlsrollout}: runs the system locally (api.md, "Commands"). */
 @Command(name = "tlsrollout", mixinStandardHelpOptions = true, version = "tlsrollout 0.1.0",
         description = "Takes a Configuration Manager estate safely to TLS 1.2.",
-        subcommands = {Main.Up.class, Main.Demo.class, Main.Down.class, Main.Status.class, Main.Bench.class})
+        subcommands = {Main.Up.class, Main.Demo.class, Main.Down.class, Main.Status.class, Main.Bench.class,
+                Main.Chaos.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -117,7 +118,8 @@ public final class Main implements Runnable {
     @Command(name = "bench", description = "Run a benchmark of docs/benchmarks.md; its last line is "
             + "`<ID> <figure>=<value> ratio=<value>`.")
     static final class Bench implements Callable<Integer> {
-        @CommandLine.Parameters(index = "0", paramLabel = "ID", description = "the benchmark: B2")
+        @CommandLine.Parameters(index = "0", paramLabel = "ID", description = "the benchmark: B2 (JMH) or one of "
+                + "the stack benchmarks (`tlsrollout bench list`)")
         String id;
 
         @Option(names = "--quick", description = "fewer and shorter iterations (a wider error), for a first look")
@@ -126,6 +128,22 @@ public final class Main implements Runnable {
         @Override
         public Integer call() throws Exception {
             StackConfig config = config();
+            if (id.equalsIgnoreCase("list")) {
+                System.out.println("B2  the rule catalog on one snapshot against parsing it (JMH)");
+                org.tlsrollout.cli.bench.Benchmarks.all()
+                        .forEach(b -> System.out.printf("%-3s %s%n", b.id(), b.description()));
+                return 0;
+            }
+            if (id.equalsIgnoreCase("B2")) {
+                return jmh(config);
+            }
+            var benchmark = org.tlsrollout.cli.bench.Benchmarks.find(id).orElseThrow(() -> new StackException(
+                    "no benchmark " + id + "; `tlsrollout bench list` shows them"));
+            System.out.println(benchmark.run(config, quick, System.out).line());
+            return 0;
+        }
+
+        private int jmh(StackConfig config) throws Exception {
             Path jar = config.root().resolve("benchmarks/target/tlsrollout-benchmarks.jar");
             if (!java.nio.file.Files.isRegularFile(jar)) {
                 throw new StackException(jar + " is not built; run `mvn -DskipTests package`");
@@ -136,6 +154,28 @@ public final class Main implements Runnable {
                 command.add("--quick");
             }
             return new ProcessBuilder(command).inheritIO().start().waitFor();
+        }
+    }
+
+    @Command(name = "chaos", description = "Run one of the reliability suite of docs/benchmarks.md (R1-R9); it ends "
+            + "with its figures. Exit code 0 when nothing was lost or duplicated, 1 otherwise.")
+    static final class Chaos implements Callable<Integer> {
+        @CommandLine.Parameters(index = "0", paramLabel = "ID", description = "the run (`tlsrollout chaos list`)")
+        String id;
+
+        @Option(names = "--quick", description = "a smaller run, for a first look")
+        boolean quick;
+
+        @Override
+        public Integer call() throws Exception {
+            if (id.equalsIgnoreCase("list")) {
+                org.tlsrollout.cli.chaos.ChaosRuns.all()
+                        .forEach(r -> System.out.printf("%-3s %s%n", r.id(), r.description()));
+                return 0;
+            }
+            var run = org.tlsrollout.cli.chaos.ChaosRuns.find(id).orElseThrow(() -> new StackException(
+                    "no reliability run " + id + "; `tlsrollout chaos list` shows them"));
+            return run.run(config(), quick, System.out) ? 0 : 1;
         }
     }
 
