@@ -13,12 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue #4's "done means": the demo takes a small estate through all four phases with nothing left over, and
  * under a 20% job failure rate a wave halts, the demo says so and exits non-zero, and no later batch got a job.
- * Each run has a stack of its own (the estate's machine ids do not depend on the seed).
+ * Each run has a stack of its own (the estate's machine ids do not depend on the seed). After the whole
+ * rollout, every metric the Grafana dashboard queries is exported with the labels the query needs (issue #5).
  */
 class DemoIT {
 
     @Test
-    void fourHundredMachinesOnThreeSitesGoThroughAllFourPhases(@TempDir Path home) throws Exception {
+    void fourHundredMachinesOnThreeSitesGoThroughAllFourPhasesAndFillEveryDashboardPanel(@TempDir Path home) throws Exception {
         try (TestStack s = TestStack.up(home)) {
             ByteArrayOutputStream output = new ByteArrayOutputStream();
 
@@ -34,6 +35,31 @@ class DemoIT {
                 }
             }
             assertThat(output.toString(StandardCharsets.UTF_8)).contains("Every machine is done");
+            assertEveryDashboardQueryFindsItsMetrics(s.config);
+        }
+    }
+
+    /** Each dashboard query's metrics are exported by a running service, with every label it filters or groups by. */
+    private static void assertEveryDashboardQueryFindsItsMetrics(StackConfig config) throws Exception {
+        java.util.Map<String, java.util.Set<String>> exported = new java.util.HashMap<>();
+        for (String service : new String[] {config.collectorUrl(), config.rulesUrl(), config.remediationUrl()}) {
+            var response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(service + "/q/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(service + "/q/metrics").isEqualTo(200);
+            DashboardQueries.exported(response.body()).forEach((metric, labels) ->
+                    exported.computeIfAbsent(metric, k -> new java.util.HashSet<>()).addAll(labels));
+        }
+        var expressions = DashboardQueries.expressions(TestStack.ROOT);
+        assertThat(expressions).as("queries of " + DashboardQueries.DASHBOARD).hasSizeGreaterThanOrEqualTo(10);
+        for (String expr : expressions) {
+            var required = DashboardQueries.requiredLabels(expr);
+            assertThat(required).as("metrics named by " + expr).isNotEmpty();
+            required.forEach((metric, labels) -> {
+                assertThat(exported).as("a service exports %s (queried by %s)", metric, expr).containsKey(metric);
+                assertThat(exported.get(metric)).as("labels of %s (queried by %s)", metric, expr)
+                        .containsAll(labels);
+            });
         }
     }
 
