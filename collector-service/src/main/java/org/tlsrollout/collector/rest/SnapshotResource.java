@@ -26,7 +26,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.tlsrollout.collector.config.CollectorConfig;
 import org.tlsrollout.common.problem.Problem;
 import org.tlsrollout.common.problem.ProblemException;
@@ -38,7 +45,21 @@ import org.tlsrollout.contracts.SnapshotSchema;
 
 /** Snapshot ingestion from agents and bulk NDJSON import (api.md, "collector-service"). */
 @Path("/api/v1/snapshots")
+@SecurityScheme(securitySchemeName = SnapshotResource.BEARER, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "An agent token from POST /api/v1/agents/enroll, or for the import the operator token")
+@SecurityRequirement(name = SnapshotResource.BEARER)
+@APIResponse(responseCode = "401", description = "no token, or an unknown, expired or forged one",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = "the token may not do this (another machine's snapshot; an import "
+        + "without the operator token)",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "503", description = "Kafka cannot take it now; retry after Retry-After seconds",
+        headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type =
+                org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER)),
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class SnapshotResource {
+    static final String BEARER = "bearer";
+
     private final SnapshotIntake intake;
     private final CollectorConfig config;
 
@@ -64,12 +85,15 @@ public class SnapshotResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Report one MachineSnapshot; answered 202 only after Kafka acknowledged it")
-    @APIResponse(responseCode = "202", description = "{snapshotId}")
-    @APIResponse(responseCode = "400", description = "problem details naming every invalid field")
-    @APIResponse(responseCode = "401", description = "no or invalid agent token")
-    @APIResponse(responseCode = "403", description = "the snapshot is of another machine than the token's")
-    @APIResponse(responseCode = "413", description = "body over 256 KiB")
-    @APIResponse(responseCode = "503", description = "Kafka cannot take it now; retry after Retry-After seconds")
+    @RequestBody(required = true, description = "one MachineSnapshot (snapshot.schema.json); the contract's "
+            + "examples are given", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT)))
+    @APIResponse(responseCode = "202", description = "accepted: Kafka acknowledged the record",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
+    @APIResponse(responseCode = "400", description = "invalid; problem details name every invalid field (JSON Pointer)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "a snapshot over 256 KiB",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> report(String body) {
         if (body == null || body.isEmpty()) {
             throw ProblemException.invalidField("", "the body must be one MachineSnapshot (JSON)");
@@ -91,10 +115,13 @@ public class SnapshotResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking
     @Operation(summary = "Import NDJSON, one MachineSnapshot a line; valid lines are published even when others are rejected")
-    @APIResponse(responseCode = "200", description = "{accepted, rejected: [{line, errors}]}")
-    @APIResponse(responseCode = "401", description = "no or invalid token")
-    @APIResponse(responseCode = "403", description = "not an operator")
-    @APIResponse(responseCode = "503", description = "Kafka failed during the import; `accepted` lines are kept")
+    @RequestBody(required = true, description = "NDJSON: one MachineSnapshot a line; blank lines are skipped",
+            content = @Content(mediaType = "application/x-ndjson",
+                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)))
+    @APIResponse(responseCode = "200", description = "how many lines were published, and each rejected line with its "
+            + "errors; a 503 during the import keeps the lines counted so far",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ImportResult.class)))
     public ImportResult importNdjson(InputStream body) {
         List<Rejected> rejected = new ArrayList<>();
         Deque<CompletableFuture<String>> inFlight = new ArrayDeque<>();

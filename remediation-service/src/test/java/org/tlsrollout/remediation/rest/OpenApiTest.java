@@ -8,12 +8,16 @@ import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tlsrollout.platform.testing.KafkaTestResource;
 import org.tlsrollout.platform.testing.PostgresTestResource;
 
-/** Every endpoint of the waves and the agents is described in /q/openapi: summary, answers (errors too), examples. */
+/**
+ * Every endpoint is described in /q/openapi: summary, answers (errors too, as problem details), examples; the
+ * listed ones with the answers api.md gives them, and any other one at least with a summary and a success.
+ */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
@@ -47,5 +51,30 @@ class OpenApiTest {
             String content = openapi.getString("paths.'" + path + "'." + method + ".requestBody.content.'application/json'");
             assertThat(content).contains("examples");
         }
+    }
+
+    @Test
+    void everyOperationHasASummaryASuccessAndProblemDetailsForItsErrors() {
+        JsonPath openapi = RestAssured.given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .extract().jsonPath();
+        Map<String, Map<String, Object>> paths = openapi.getMap("paths");
+        assertThat(paths).containsKeys("/api/v1/machines/{machineId}", "/api/v1/progress", "/api/v1/waves");
+        paths.forEach((path, item) -> item.forEach((method, value) -> {
+            if (!List.of("get", "post", "put", "delete", "patch").contains(method)) {
+                return;
+            }
+            String operation = "paths.'" + path + "'." + method;
+            assertThat(openapi.getString(operation + ".summary")).as("summary of " + method + " " + path).isNotBlank();
+            Map<String, Map<String, Object>> responses = openapi.getMap(operation + ".responses");
+            assertThat(responses.keySet()).as("answers of " + method + " " + path).anyMatch(s -> s.startsWith("2"));
+            responses.forEach((status, response) -> {
+                if (status.startsWith("4") || status.startsWith("5")) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> content = (Map<String, Object>) response.get("content");
+                    assertThat(content).as(status + " of " + method + " " + path)
+                            .containsKey("application/problem+json");
+                }
+            });
+        }));
     }
 }
