@@ -1,6 +1,7 @@
 package org.tlsrollout.agent;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.tlsrollout.contracts.JobClaims;
@@ -24,6 +25,8 @@ import org.tlsrollout.contracts.JobClaims;
  * @param requestTimeout      per HTTP request
  * @param knownErrorLookBack  how far back the logs are searched for known errors
  * @param agentVersion        reported in every snapshot
+ * @param caFile              the CA (PEM) the services' certificates must be issued by, trusted alone for every
+ *                            https call (enroll, snapshots, jobs, key refresh); null: the JVM's default trust store
  */
 public record AgentConfig(
         URI collectorUrl,
@@ -39,7 +42,8 @@ public record AgentConfig(
         Duration maxRetryAfter,
         Duration requestTimeout,
         Duration knownErrorLookBack,
-        String agentVersion) {
+        String agentVersion,
+        Path caFile) {
 
     public static final String VERSION = "0.1.0";
 
@@ -73,6 +77,7 @@ public record AgentConfig(
         private Duration requestTimeout = Duration.ofSeconds(30);
         private Duration knownErrorLookBack = Duration.ofHours(24);
         private String agentVersion = VERSION;
+        private Path caFile;
 
         public Builder collectorUrl(URI v) {
             collectorUrl = v;
@@ -144,10 +149,15 @@ public record AgentConfig(
             return this;
         }
 
+        public Builder caFile(Path v) {
+            caFile = v;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(collectorUrl, remediationUrl, enrollSecret, pinnedJwks, jwksRefreshUrl,
                     trustJwksRefreshOver, clockSkew, expectedIssuer, maxAttempts, defaultRetryAfter, maxRetryAfter,
-                    requestTimeout, knownErrorLookBack, agentVersion);
+                    requestTimeout, knownErrorLookBack, agentVersion, caFile);
         }
     }
 }

@@ -40,7 +40,7 @@ public enum Component {
 
     /** The URL shown to people, or the bootstrap address for Kafka. */
     public String address(StackConfig c) {
-        return this == KAFKA ? c.bootstrapServers() : "http://127.0.0.1:" + port(c);
+        return this == KAFKA ? c.bootstrapServers() : c.scheme() + "://127.0.0.1:" + port(c);
     }
 
     /** The packaged Quarkus application of a service, null for Kafka. */
@@ -81,6 +81,9 @@ public enum Component {
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
         if (this != KAFKA) {
             env.put("QUARKUS_HTTP_PORT", Integer.toString(port(c)));
+            if (c.tls()) {
+                env.putAll(LocalTls.environment(c, port(c)));
+            }
         }
         if (this == REMEDIATION) {
             env.put("TLSROLLOUT_DB_URL", c.dbUrl());

@@ -38,7 +38,7 @@ final class Demo {
     private final StackConfig config;
     private final Options options;
     private final PrintStream out;
-    private final RolloutApi api;
+    private RolloutApi api;
     private final List<String> stuck = new ArrayList<>();
     /** The estate's sites: the demo looks at and acts on these only, whatever else the stack holds. */
     private java.util.Set<String> sites = java.util.Set.of();
@@ -47,12 +47,13 @@ final class Demo {
         this.config = config;
         this.options = options;
         this.out = out;
-        this.api = new RolloutApi(config.remediationUrl(), config.tokens().operator());
     }
 
     int run() {
         long started = System.nanoTime();
         new Stack(config, out).up();
+        // After up: the stack's mode (plain or --tls) is settled, and with it the URLs and the CA to trust.
+        api = new RolloutApi(config.remediationUrl(), config.tokens().operator(), LocalTls.sslContext(config));
         SimulatedEstate estate = new EstateGenerator(options.seed(), options.machines(), options.sites()).generate();
         sites = estate.sites().stream().map(org.tlsrollout.agent.sim.Site::code)
                 .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
@@ -69,6 +70,7 @@ final class Demo {
                     .remediationUrl(URI.create(config.remediationUrl()))
                     .enrollSecret(config.tokens().enrollSecret())
                     .pinnedJwks(api.jwks())
+                    .caFile(config.tls() ? LocalTls.caFile(config) : null)
                     .build();
             SimulatedFleet fleet = SimulatedFleet.create(estate, agents, threads, options.failureRate(), false);
             inventory(fleet, estate.size());

@@ -41,11 +41,19 @@ public final class Main implements Runnable {
     @Command(name = "up", description = "Start Kafka and every service in the background, wait until all are ready, "
             + "print the URLs and tokens. Does nothing to what already runs.")
     static final class Up implements Callable<Integer> {
+        @Option(names = "--tls", description = "every service serves HTTPS only, TLS 1.3 and 1.2 only, with "
+                + "certificates of a private CA made in <home>/tls (tools/make-certs.sh); remembered until a plain "
+                + "`up` after `down`")
+        boolean tls;
+
         @Override
         public Integer call() {
             StackConfig config = config();
-            System.out.println("starting the tlsrollout stack (logs in " + config.logs() + ")");
-            new Stack(config, System.out).up();
+            Stack stack = new Stack(config, System.out);
+            LocalTls.choose(config, stack, tls, System.out);
+            System.out.println("starting the tlsrollout stack" + (config.tls() ? ", HTTPS only (TLS 1.3 and 1.2)" : "")
+                    + " (logs in " + config.logs() + ")");
+            stack.up();
             printAccess(config);
             return 0;
         }
@@ -72,6 +80,9 @@ public final class Main implements Runnable {
                 + "(default ${DEFAULT-VALUE})")
         double maxFailureRate;
 
+        @Option(names = "--tls", description = "start the stack HTTPS-only, as `up --tls` (when it is not running)")
+        boolean tls;
+
         @Override
         public Integer call() {
             if (machines < 1 || sites < 1 || sites > machines) {
@@ -80,7 +91,9 @@ public final class Main implements Runnable {
             if (failureRate < 0 || failureRate > 1) {
                 throw new StackException("--failure-rate must be between 0 and 1");
             }
-            return new org.tlsrollout.cli.Demo(config(), new org.tlsrollout.cli.Demo.Options(machines, sites,
+            StackConfig config = config();
+            LocalTls.choose(config, new Stack(config, System.out), tls, System.out);
+            return new org.tlsrollout.cli.Demo(config, new org.tlsrollout.cli.Demo.Options(machines, sites,
                     failureRate, seed, 512, 40, maxFailureRate), System.out).run();
         }
     }
@@ -191,7 +204,11 @@ public final class Main implements Runnable {
         System.out.printf("  export %s=%s%n", Tokens.OPERATOR, config.tokens().operator());
         System.out.printf("  export %s=%s%n", Tokens.VIEWER, config.tokens().viewer());
         System.out.printf("  export %s=%s%n", Tokens.ENROLL, config.tokens().enrollSecret());
-        System.out.printf("%nTry: curl -H \"Authorization: Bearer $%s\" %s/api/v1/progress%n", Tokens.VIEWER,
-                config.remediationUrl());
+        if (config.tls()) {
+            System.out.printf("%nHTTPS only (TLS 1.3 and 1.2): the services' certificate is issued by the private CA %s;"
+                    + " trust it (and only it) in agents and scripts.%n", LocalTls.caFile(config));
+        }
+        System.out.printf("%nTry: curl%s -H \"Authorization: Bearer $%s\" %s/api/v1/progress%n",
+                config.tls() ? " --cacert " + LocalTls.caFile(config) : "", Tokens.VIEWER, config.remediationUrl());
     }
 }

@@ -12,11 +12,21 @@ import org.tlsrollout.contracts.Json;
 
 /** remediation-service's public API as an operator's script uses it (api.md), with the operator token. */
 final class RolloutApi {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String baseUrl;
     private final String token;
 
     RolloutApi(String baseUrl, String token) {
+        this(baseUrl, token, null);
+    }
+
+    /** {@code ssl}: over https, the context that trusts the stack's CA ({@link LocalTls#sslContext}); null: default. */
+    RolloutApi(String baseUrl, String token, javax.net.ssl.SSLContext ssl) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (ssl != null) {
+            builder.sslContext(ssl).sslParameters(org.tlsrollout.agent.http.TrustedCa.parameters());
+        }
+        this.http = builder.build();
         this.baseUrl = baseUrl;
         this.token = token;
     }

@@ -26,12 +26,14 @@ import org.tlsrollout.platform.kafka.LocalKafkaBroker;
  */
 public final class Stack {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final StackConfig config;
     private final PrintStream out;
     /** Where each log stood when this stack started its process, so that an older run's lines do not count. */
     private final java.util.Map<Component, Long> logStart = new java.util.EnumMap<>(Component.class);
+    /** The client of the readiness checks, for the mode (plain or {@code --tls}) it was made for. */
+    private HttpClient http;
+    private boolean httpTls;
 
     public Stack(StackConfig config, PrintStream out) {
         this.config = config;
@@ -179,13 +181,23 @@ public final class Stack {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(c.address(config) + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(3)).GET().build();
-            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return http().send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** Plain, or trusting only the stack's CA when it runs HTTPS-only ({@link LocalTls}). */
+    private synchronized HttpClient http() {
+        boolean tls = config.tls();
+        if (http == null || httpTls != tls) {
+            http = LocalTls.client(config).connectTimeout(Duration.ofSeconds(2)).build();
+            httpTls = tls;
+        }
+        return http;
     }
 
     private void requirePortFree(Component c) {

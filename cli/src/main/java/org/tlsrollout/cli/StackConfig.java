@@ -57,20 +57,30 @@ public record StackConfig(
         return "127.0.0.1:" + kafkaPort;
     }
 
+    /** {@code https} when the stack runs HTTPS-only ({@code up --tls}, remembered in the home), else {@code http}. */
+    public String scheme() {
+        return tls() ? "https" : "http";
+    }
+
+    /** Whether the services serve HTTPS only ({@link LocalTls}). */
+    public boolean tls() {
+        return LocalTls.enabled(this);
+    }
+
     public String collectorUrl() {
-        return "http://127.0.0.1:" + collectorPort;
+        return scheme() + "://127.0.0.1:" + collectorPort;
     }
 
     public String rulesUrl() {
-        return "http://127.0.0.1:" + rulesPort;
+        return scheme() + "://127.0.0.1:" + rulesPort;
     }
 
     public String remediationUrl() {
-        return "http://127.0.0.1:" + remediationPort;
+        return scheme() + "://127.0.0.1:" + remediationPort;
     }
 
     public String uiUrl() {
-        return "http://127.0.0.1:" + uiPort;
+        return scheme() + "://127.0.0.1:" + uiPort;
     }
 
     public Path logs() {

@@ -30,8 +30,14 @@ final class TestStack implements AutoCloseable {
 
     /** Starts everything and waits until it is ready. */
     static TestStack up(Path home) throws IOException {
+        return up(home, false);
+    }
+
+    /** Starts everything, HTTPS-only when {@code tls} (as `./tlsrollout up --tls`), and waits until it is ready. */
+    static TestStack up(Path home, boolean tls) throws IOException {
         TestStack s = new TestStack(home);
         try {
+            LocalTls.choose(s.config, s.stack, tls, new PrintStream(s.output, true));
             s.stack.up();
         } catch (RuntimeException e) {
             s.close();

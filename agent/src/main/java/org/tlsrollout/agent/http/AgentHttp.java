@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -57,13 +58,24 @@ public final class AgentHttp {
      * {@code executor}, no redirects (a redirect must never lead the agent to another server).
      */
     public static HttpClient newClient(Executor executor, Duration connectTimeout) {
+        return newClient(executor, connectTimeout, null);
+    }
+
+    /**
+     * {@link #newClient(Executor, Duration)} that, when {@code caFile} is given, trusts only the CA in that PEM
+     * file and offers TLS 1.3 and 1.2 only ({@link TrustedCa}); null: the JVM's default trust store.
+     */
+    public static HttpClient newClient(Executor executor, Duration connectTimeout, Path caFile) {
         warnAboutTheCommonPool();
-        return HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(connectTimeout)
-                .executor(executor)
-                .build();
+                .executor(executor);
+        if (caFile != null) {
+            builder.sslContext(TrustedCa.sslContext(caFile)).sslParameters(TrustedCa.parameters());
+        }
+        return builder.build();
     }
 
     /**

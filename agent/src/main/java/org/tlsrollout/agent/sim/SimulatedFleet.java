@@ -58,7 +58,8 @@ public final class SimulatedFleet {
      */
     public static SimulatedFleet create(SimulatedEstate estate, AgentConfig config, Executor executor,
             double failureRate, boolean validateSnapshots) {
-        AgentHttp http = new AgentHttp(AgentHttp.newClient(executor, Duration.ofSeconds(10)), config.collectorUrl(),
+        AgentHttp http = new AgentHttp(AgentHttp.newClient(executor, Duration.ofSeconds(10), config.caFile()),
+                config.collectorUrl(),
                 config.remediationUrl(), config.requestTimeout(), estate.clock());
         TrustedKeys keys = TrustedKeys.pinned(config.pinnedJwks());
         JwksRefresher refresher = config.jwksRefreshUrl() == null ? null : new JwksRefresher(keys, http,

@@ -18,6 +18,13 @@ public interface AuthConfig {
     /** Where the public keys that verify agent tokens are published (the collector's JWKS document). */
     Optional<String> agentJwksUrl();
 
+    /**
+     * The CA (PEM) that the service at {@code agent-jwks-url} is checked against when it is https: only that CA
+     * is trusted (env TLSROLLOUT_TLS_CA, as docker-compose.yml and {@code ./tlsrollout up --tls} set it). Unset:
+     * the JVM's default trust store.
+     */
+    Optional<java.nio.file.Path> agentJwksCaFile();
+
     /** The {@code iss} of agent tokens. */
     @WithDefault("tlsrollout-collector")
     String agentTokenIssuer();

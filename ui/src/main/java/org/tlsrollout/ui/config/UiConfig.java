@@ -16,6 +16,12 @@ public interface UiConfig {
     @WithDefault("http://127.0.0.1:8083")
     URI remediationUrl();
 
+    /**
+     * The CA (PEM) that remediation-service's certificate is checked against when {@link #remediationUrl()} is
+     * https: only that CA is trusted. Unset: the JVM's default trust store.
+     */
+    java.util.Optional<java.nio.file.Path> remediationCaFile();
+
     /** How long the proxy waits to connect to remediation-service, and then for each part of its answer. */
     @WithDefault("30s")
     Duration remediationTimeout();

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.HttpProxy;
@@ -17,6 +18,7 @@ import io.vertx.httpproxy.ProxyResponse;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.net.URI;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
@@ -49,10 +51,17 @@ public class RemediationProxy {
         String prefix = origin.getRawPath() == null ? "" : origin.getRawPath().replaceAll("/+$", "");
         long timeout = config.remediationTimeout().toMillis();
 
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+        HttpClientOptions options = new HttpClientOptions()
                 .setSsl(tls)
                 .setConnectTimeout((int) Math.min(timeout, Integer.MAX_VALUE))
-                .setMaxPoolSize(32));
+                .setMaxPoolSize(32);
+        if (tls) {
+            // TLS 1.3 and 1.2 only, the host name checked, and only the configured CA trusted when there is one.
+            options.setVerifyHost(true).setEnabledSecureTransportProtocols(Set.of("TLSv1.3", "TLSv1.2"));
+            config.remediationCaFile().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions()
+                    .addCertPath(ca.toString())));
+        }
+        HttpClient client = vertx.createHttpClient(options);
         HttpProxy proxy = HttpProxy.reverseProxy(client)
                 .origin(context -> context.client().request(new RequestOptions()
                         .setHost(origin.getHost())
@@ -63,7 +72,8 @@ public class RemediationProxy {
         for (String path : PROXIED_PATHS) {
             router.route(path).handler(rc -> proxy.handle(rc.request()));
         }
-        LOG.infof("proxying %s to %s", String.join(" and ", PROXIED_PATHS), origin);
+        LOG.infof("proxying %s to %s%s", String.join(" and ", PROXIED_PATHS), origin,
+                tls ? config.remediationCaFile().map(ca -> " (trusting the CA " + ca + " only)").orElse("") : "");
     }
 
     /** Puts the origin's path in front, and turns a failure to reach the origin into a 502 problem document. */
