@@ -1,7 +1,9 @@
 package org.tlsrollout.contracts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -23,6 +25,13 @@ import java.util.Set;
  */
 public final class SnapshotSchema {
     public static final String RESOURCE = "/org/tlsrollout/contracts/snapshot.schema.json";
+
+    /**
+     * Reads decimals as BigDecimal: a number beyond a double's range (1e400) would otherwise become Infinity, which the
+     * schema's enum and const checks cannot compare (NumberFormatException, a 500 in the collector).
+     */
+    private static final ObjectReader READER = Json.MAPPER.reader()
+            .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final JsonSchema schema;
 
@@ -63,7 +72,7 @@ public final class SnapshotSchema {
     public Result check(String json) {
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(json);
+            node = READER.readTree(json);
         } catch (JsonProcessingException e) {
             return Result.invalid(List.of(new FieldError("", "not a JSON document: " + e.getOriginalMessage())));
         }

@@ -71,4 +71,21 @@ class SnapshotSchemaTest {
             assertThat(schema.check(Json.MAPPER.writeValueAsString(s)).errors()).as(name).isEmpty();
         }
     }
+
+    /** Found by R4 (collector-service answered 500): 1e400 was read as Infinity, which the enum and const checks threw on. */
+    @Test
+    void aNumberBeyondADoublesRangeIsAFieldErrorNotAnException() throws Exception {
+        for (String field : new String[] {"schemaVersion", "siteCode", "roles"}) {
+            String json = Examples.json(Examples.WIN10_CLIENT_DONE).replaceFirst("\"" + field + "\":\\s*(\"[^\"]*\"|\\d+|\\[[^\\]]*\\])",
+                    "\"" + field + "\":1E+400");
+            assertThat(json).as(field).contains("\"" + field + "\":1E+400");
+            assertThat(schema.check(json).errors()).as(field).extracting(FieldError::field).contains("/" + field);
+        }
+        ObjectNode doc = (ObjectNode) Json.MAPPER.readTree(Examples.json(Examples.WIN10_CLIENT_DONE));
+        // An integer to the schema, but not a long: refused when mapped to the record.
+        doc.put("sequence", new java.math.BigDecimal("1e400"));
+        assertThat(schema.check(doc.toString()).valid()).isFalse();
+        ((ObjectNode) doc.get("os")).put("architecture", new java.math.BigDecimal("-1e400"));
+        assertThat(schema.check(doc.toString()).errors()).extracting(FieldError::field).contains("/os/architecture");
+    }
 }

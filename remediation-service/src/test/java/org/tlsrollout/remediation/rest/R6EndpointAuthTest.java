@@ -1,0 +1,113 @@
+package org.tlsrollout.remediation.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.tlsrollout.platform.testing.KafkaTestResource;
+import org.tlsrollout.platform.testing.PostgresTestResource;
+import org.tlsrollout.remediation.TestAgentKeys;
+import org.tlsrollout.remediation.TestEstate;
+
+/**
+ * R6 (issue #6, docs/benchmarks.md) for remediation-service: every operation that /q/openapi lists, so that a new
+ * endpoint is covered without touching this test, is refused without a token (401), with a wrong token (401), to a
+ * viewer when it is not a read (403), and to an agent acting for another machine (403); every refusal is RFC 9457
+ * problem details. Only the operations of {@link #PUBLIC} need no token, and health, metrics and OpenAPI.
+ * {@link WaveAuthTest} checks the same, and what each role may do, on a hand-made list with real waves and jobs.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
+class R6EndpointAuthTest {
+    /** The public operations (api.md): the JWKS that verifies job signatures. */
+    static final Set<String> PUBLIC = Set.of("GET /.well-known/jwks.json");
+
+    record Operation(String method, String path, String contentType) {
+        @Override
+        public String toString() {
+            return method + " " + path;
+        }
+    }
+
+    /** Every operation of /q/openapi. */
+    static List<Operation> operations() {
+        Map<String, Map<String, Map<String, Object>>> paths = given().queryParam("format", "json").get("/q/openapi")
+                .then().statusCode(200).extract().jsonPath().getMap("paths");
+        List<Operation> ops = new ArrayList<>();
+        paths.forEach((path, methods) -> methods.forEach((method, op) -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> body = (Map<String, Object>) op.get("requestBody");
+            @SuppressWarnings("unchecked")
+            String type = body == null ? null : ((Map<String, Object>) body.get("content")).keySet().iterator().next();
+            ops.add(new Operation(method.toUpperCase(), path, type));
+        }));
+        return ops;
+    }
+
+    /** Sends the operation, acting for {@code machineId} (path parameters and body). */
+    static Response send(Operation op, String token, String machineId) {
+        RequestSpecification request = given();
+        if (token != null) {
+            request = request.auth().oauth2(token);
+        }
+        if (op.contentType() != null) {
+            request = request.contentType(op.contentType()).body(Map.of("machineId", machineId, "outcome", "FAILED",
+                    "phase", "CLIENTS", "sites", List.of("ZZZ"), "maxFailureRate", 0.1));
+        }
+        String path = op.path().replace("{machineId}", machineId).replaceAll("\\{[^}]+}", UUID.randomUUID().toString());
+        return request.request(op.method(), path);
+    }
+
+    static void assertProblem(Response r, int status, Operation op, String who) {
+        assertThat(r.statusCode()).as(op + " " + who + ": " + r.asString()).isEqualTo(status);
+        assertThat(r.contentType()).as(op + " " + who).startsWith("application/problem+json");
+        assertThat(r.jsonPath().getInt("status")).as(op + " " + who).isEqualTo(status);
+    }
+
+    @Test
+    void everyEndpointButThePublicOnesRefusesWhoMayNotCallIt() {
+        List<Operation> ops = operations();
+        assertThat(ops).extracting(Operation::toString).contains("POST /api/v1/waves",
+                "GET /api/v1/agents/{machineId}/jobs", "POST /api/v1/agents/{machineId}/jobs/{jobId}/result",
+                "GET /api/v1/machines/{machineId}").containsAll(PUBLIC);
+        String other = TestEstate.newMachineId("r6-other");
+        String agent = TestAgentKeys.token(TestEstate.newMachineId("r6"));
+        int checked = 0;
+        for (Operation op : ops) {
+            if (PUBLIC.contains(op.toString())) {
+                continue;
+            }
+            Response none = send(op, null, other);
+            assertProblem(none, 401, op, "without a token");
+            assertThat(none.header("WWW-Authenticate")).as(op.toString()).isEqualTo("Bearer");
+            assertProblem(send(op, "not-a-token-of-this-estate", other), 401, op, "with a wrong token");
+            assertProblem(send(op, TestAgentKeys.foreignToken(other), other), 401, op, "with a forged agent token");
+            if (!op.method().equals("GET")) {
+                assertProblem(send(op, TestEstate.VIEWER_TOKEN, other), 403, op, "as a viewer");
+            }
+            assertProblem(send(op, agent, other), 403, op, "as another machine's agent");
+            checked++;
+        }
+        System.out.printf("R6 remediation-service: %d protected operations of %d checked (401/401/401/403/403)%n",
+                checked, ops.size());
+        assertThat(checked).isEqualTo(ops.size() - PUBLIC.size());
+    }
+
+    @Test
+    void thePublicEndpointsNeedNoToken() {
+        given().get("/.well-known/jwks.json").then().statusCode(200);
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200);
+        given().get("/q/openapi").then().statusCode(200);
+    }
+}
