@@ -43,6 +43,8 @@ final class ChaosStack implements AutoCloseable {
 
     /** A fresh stack for run {@code id}, configured by the same variables as {@code ./tlsrollout up}. */
     static ChaosStack create(StackConfig base, String id, PrintStream out) throws IOException {
+        // The topic scans' consumers log through slf4j-simple: only their warnings belong in the run's output.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
         String name = id.toLowerCase(Locale.ROOT);
         Map<String, String> env = new HashMap<>();
         env.put("TLSROLLOUT_HOME", base.root().resolve(".tlsrollout").resolve("chaos-" + name).toString());
@@ -123,8 +125,13 @@ final class ChaosStack implements AutoCloseable {
         if (response.statusCode() != 200) {
             throw new IOException(c.displayName() + " /q/metrics answered " + response.statusCode());
         }
+        return sumSamples(response.body(), name, labelFragments);
+    }
+
+    /** The sum of the samples of metric {@code name} in a Prometheus text exposition whose labels hold every fragment. */
+    static double sumSamples(String exposition, String name, String... labelFragments) {
         double sum = 0;
-        for (String line : response.body().split("\n")) {
+        for (String line : exposition.split("\n")) {
             if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
                 continue;
             }
@@ -137,6 +144,18 @@ final class ChaosStack implements AutoCloseable {
             }
         }
         return sum;
+    }
+
+    /** Members of a consumer group and the partitions each holds, e.g. {@code [6, 6]}. */
+    List<Integer> groupMembers(String group) throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", config.bootstrapServers());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            var description = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get();
+            List<Integer> sizes = new ArrayList<>();
+            description.members().forEach(m -> sizes.add(m.assignment().topicPartitions().size()));
+            return sizes;
+        }
     }
 
     @Override

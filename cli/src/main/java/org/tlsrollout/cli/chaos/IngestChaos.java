@@ -19,10 +19,11 @@ final class IngestChaos implements ChaosRun {
     private final int quickMachines;
     /** Seconds of sending per kill, at most: the senders are paced so that the kills fall while snapshots flow. */
     private final int secondsPerKill;
-    private final long downMillis;
+    /** How long the victim stays down after each kill; alternating values, e.g. short and past a timeout. */
+    private final long[] downMillis;
 
     IngestChaos(String id, Component victim, int kills, int machines, int quickMachines, int secondsPerKill,
-            long downMillis) {
+            long... downMillis) {
         this.id = id;
         this.victim = victim;
         this.kills = kills;
@@ -33,7 +34,8 @@ final class IngestChaos implements ChaosRun {
     }
 
     static IngestChaos r1() {
-        return new IngestChaos("R1", Component.KAFKA, 5, 100_000, 10_000, 12, 2000);
+        // Down 2 s (the collector holds the 202 until Kafka is back) or 40 s (past its 30 s publish-timeout: 503s).
+        return new IngestChaos("R1", Component.KAFKA, 5, 100_000, 10_000, 12, 2000, 40_000);
     }
 
     static IngestChaos r2() {
@@ -76,9 +78,10 @@ final class IngestChaos implements ChaosRun {
                     break;
                 }
                 stack.kill(victim, 1);
-                out.printf(Locale.ROOT, "  kill -9 #%d of %s at %d accepted (%.1f s)%n", i, victim.displayName(),
-                        load.accepted202.get(), (System.nanoTime() - t0) / 1e9);
-                Thread.sleep(downMillis);
+                out.printf(Locale.ROOT, "  kill -9 #%d of %s at %d accepted (%.1f s); down %d s before the restart%n", i,
+                        victim.displayName(), load.accepted202.get(), (System.nanoTime() - t0) / 1e9,
+                        downMillis[(i - 1) % downMillis.length] / 1000);
+                Thread.sleep(downMillis[(i - 1) % downMillis.length]);
                 restarts.add(stack.start(victim, 1));
                 done++;
             }

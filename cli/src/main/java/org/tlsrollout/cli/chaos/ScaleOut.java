@@ -67,6 +67,10 @@ final class ScaleOut implements ChaosRun {
                 out.printf("  %d instance(s):%n", f.instances());
                 f.check().print(out);
             }
+            out.printf("  throughput higher with two instances: ingest %s, issuing %s (2 cores shared by every process:"
+                    + " see docs/benchmarks.md)%n", two.ingestRate() > one.ingestRate() ? "yes" : "NO",
+                    two.issueRate() > one.issueRate() ? "yes" : "NO");
+            // The exit code says whether anything was lost or issued twice; the throughput is a figure, not a verdict.
             boolean ok = one.check().ok() && two.check().ok() && one.check().targeted() == one.machines()
                     && two.check().targeted() == two.machines();
             out.printf("R9 %s%n", ok ? "PASSED: 0 jobs lost, 0 issued twice, with one and with two instances"
@@ -115,6 +119,16 @@ final class ScaleOut implements ChaosRun {
         double issue = (System.nanoTime() - t1) / 1e9;
         out.printf(Locale.ROOT, "  %d instance(s): %d jobs issued in %.1f s%n", instances, targeted, issue);
         Imports.awaitOutboxEmpty(stack);
+        // Did each instance take its share? Its own counters (since its start) and the consumer groups' members.
+        for (int i = 1; i <= instances; i++) {
+            out.printf(Locale.ROOT, "    instance #%d counters since its start: snapshots accepted %.0f, evaluations %.0f,"
+                    + " jobs issued %.0f%n", i,
+                    stack.metric(Component.COLLECTOR, i, "tlsrollout_snapshots_received_total", "outcome=\"accepted\""),
+                    stack.metric(Component.RULES, i, "tlsrollout_evaluations_total"),
+                    stack.metric(Component.REMEDIATION, i, "tlsrollout_jobs_total", "outcome=\"issued\""));
+        }
+        out.printf("    partitions per member: rules-service %s, remediation-service %s%n",
+                stack.groupMembers("rules-service"), stack.groupMembers("remediation-service"));
         return new Figures(instances, imported, ingest, issue, WaveCheck.of(stack, waves));
     }
 }

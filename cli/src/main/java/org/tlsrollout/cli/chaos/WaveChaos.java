@@ -111,9 +111,12 @@ final class WaveChaos implements ChaosRun {
                     }
                     Thread.sleep(20);
                 }
+                // A little later, so that the kill falls inside the signing of a chunk rather than just after one.
+                Thread.sleep(150L * (k + 1));
                 long jobs = stack.count("SELECT count(*) FROM job WHERE wave_id = '" + waveId + "'");
                 stack.kill(Component.REMEDIATION, 1);
-                out.printf("  kill -9 while issuing: %d jobs of batch %d committed%n", jobs - (long) k * batch, k + 1);
+                out.printf("  kill -9 while issuing: %d jobs of batch %d committed (chunks of 1000)%n",
+                        jobs - (long) k * batch, k + 1);
                 restarts.add(stack.start(Component.REMEDIATION, 1));
             }
             Imports.awaitWaveState(stack, waveId, "COMPLETED", 600);
