@@ -60,7 +60,10 @@ final class ChaosStack implements AutoCloseable {
         env.put("TLSROLLOUT_DB_PASSWORD", base.dbPassword());
         env.put("TLSROLLOUT_JAVA_OPTS", base.javaOptions());
         ChaosStack s = new ChaosStack(StackConfig.fromEnvironment(base.root(), env), out);
-        // What an earlier, interrupted run may have left: its processes, Kafka's data, the database.
+        // What an earlier, interrupted run may have left: its processes (second instances too), Kafka's data, the database.
+        for (Component c : SERVICES) {
+            s.stack.stop(c, 2);
+        }
         s.stack.down(true);
         return s;
     }

@@ -28,13 +28,16 @@ final class Imports {
     static long importMachines(AgentClient client, List<String> collectorUrls, String prefix, List<String> sites, int n,
             int parallel) throws Exception {
         Instant collectedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        List<List<String>> chunks = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
         for (String site : sites) {
-            List<String> ids = ChaosStack.machineIds(prefix + site, n);
-            for (int i = 0; i < ids.size(); i += CHUNK) {
-                chunks.add(ids.subList(i, Math.min(ids.size(), i + CHUNK)).stream()
-                        .map(id -> client.snapshot(id, site, collectedAt)).toList());
+            for (String id : ChaosStack.machineIds(prefix + site, n)) {
+                lines.add(client.snapshot(id, site, collectedAt));
             }
+        }
+        // Chunks of equal size (sites mixed), so that round-robin gives each collector its share.
+        List<List<String>> chunks = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i += CHUNK) {
+            chunks.add(lines.subList(i, Math.min(lines.size(), i + CHUNK)));
         }
         AtomicInteger next = new AtomicInteger();
         AtomicLong accepted = new AtomicLong();
