@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.tlsrollout.platform.kafka.LocalKafkaBroker;
@@ -34,6 +35,11 @@ public final class Stack {
     /** The client of the readiness checks, for the mode (plain or {@code --tls}) it was made for. */
     private HttpClient http;
     private boolean httpTls;
+
+    /** Extra environment of a component's processes, over {@link Component#environment} (the chaos runs). */
+    private final Map<Component, Map<String, String>> extraEnvironment = new java.util.EnumMap<>(Component.class);
+    /** The ports of the further instances of a service (index 2 and up); instance 1 is on the config's port. */
+    private final Map<String, Integer> instancePorts = new java.util.HashMap<>();
 
     public Stack(StackConfig config, PrintStream out) {
         this.config = config;
@@ -131,11 +137,17 @@ public final class Stack {
     }
 
     private ProcessHandle start(Component c) {
+        return start(c, 1);
+    }
+
+    private ProcessHandle start(Component c, int index) {
         try {
             Files.createDirectories(config.logs());
             Files.createDirectories(config.run());
-            Path log = c.log(config);
-            logStart.put(c, Files.exists(log) ? Files.size(log) : 0L);
+            Path log = log(c, index);
+            if (index == 1) {
+                logStart.put(c, Files.exists(log) ? Files.size(log) : 0L);
+            }
             List<String> command = new ArrayList<>();
             // A session of its own, so that Ctrl-C in the terminal that ran `up` does not stop the stack.
             if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
@@ -145,11 +157,15 @@ public final class Stack {
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(config.root().toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(c.log(config).toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             builder.environment().putAll(c.environment(config));
+            builder.environment().putAll(extraEnvironment.getOrDefault(c, Map.of()));
+            if (index > 1) {
+                builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port(c, index)));
+            }
             Process process = builder.start();
-            Files.writeString(c.pidFile(config), Long.toString(process.pid()));
+            Files.writeString(pidFile(c, index), Long.toString(process.pid()));
             return process.toHandle();
         } catch (IOException e) {
             throw new StackException("cannot start " + c.displayName() + ": " + e.getMessage(), e);
@@ -270,6 +286,155 @@ public final class Stack {
             }
         } catch (IOException e) {
             throw new StackException("cannot delete " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- Process control of single components and further instances (./tlsrollout chaos) ----
+
+    /** Adds environment variables to every process of {@code c} this stack starts from now on. */
+    public Stack withEnvironment(Component c, Map<String, String> env) {
+        extraEnvironment.computeIfAbsent(c, k -> new java.util.HashMap<>()).putAll(env);
+        return this;
+    }
+
+    /**
+     * Declares instance {@code index} (2 and up) of a service on {@code port}: same consumer groups, broker and
+     * database, its own port, log ({@code <name>-<index>.log}) and pid file. Kafka has one instance only.
+     */
+    public Stack withInstance(Component c, int index, int port) {
+        if (c == Component.KAFKA || index < 2) {
+            throw new IllegalArgumentException("only services have further instances, from index 2");
+        }
+        instancePorts.put(c.name() + "-" + index, port);
+        return this;
+    }
+
+    public int port(Component c, int index) {
+        if (index == 1) {
+            return c.port(config);
+        }
+        Integer port = instancePorts.get(c.name() + "-" + index);
+        if (port == null) {
+            throw new IllegalArgumentException("instance " + index + " of " + c.displayName() + " was not declared");
+        }
+        return port;
+    }
+
+    public String address(Component c, int index) {
+        return c == Component.KAFKA ? c.address(config) : "http://127.0.0.1:" + port(c, index);
+    }
+
+    public Path log(Component c, int index) {
+        return index == 1 ? c.log(config) : config.logs().resolve(c.displayName() + "-" + index + ".log");
+    }
+
+    private Path pidFile(Component c, int index) {
+        return index == 1 ? c.pidFile(config) : config.run().resolve(c.displayName() + "-" + index + ".pid");
+    }
+
+    /** The process of one instance, if it still runs and is really ours. */
+    public Optional<ProcessHandle> running(Component c, int index) {
+        if (index == 1) {
+            return running(c);
+        }
+        Path pidFile = pidFile(c, index);
+        if (!Files.exists(pidFile)) {
+            return Optional.empty();
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().commandLine().map(cmd -> cmd.contains(c.marker())).orElse(true));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Starts one instance (its port must be free) and waits until it is ready; returns its process. */
+    public ProcessHandle startInstance(Component c, int index) {
+        if (running(c, index).isPresent()) {
+            throw new StackException(c.displayName() + " #" + index + " already runs");
+        }
+        if (accepts(port(c, index))) {
+            throw new StackException("port " + port(c, index) + " is taken, so " + c.displayName() + " #" + index
+                    + " cannot start");
+        }
+        ProcessHandle process = start(c, index);
+        awaitReady(c, index, process);
+        return process;
+    }
+
+    /** Waits until the instance answers ready (Kafka: its ready line since it was started, and its port). */
+    public void awaitReady(Component c, int index, ProcessHandle process) {
+        if (index == 1) {
+            waitReady(c, process);
+            return;
+        }
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new StackException(c.displayName() + " #" + index + " stopped while starting; the end of its log ("
+                        + log(c, index) + "):\n" + tail(log(c, index), 25));
+            }
+            if (isReady(c, index)) {
+                return;
+            }
+            sleep(250);
+        }
+        throw new StackException(c.displayName() + " #" + index + " was not ready after " + READY_TIMEOUT.toSeconds()
+                + " s; see " + log(c, index));
+    }
+
+    public boolean isReady(Component c, int index) {
+        if (index == 1) {
+            return isReady(c);
+        }
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(address(c, index) + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(3)).GET().build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** kill -9 of one instance: no shutdown hook runs; waits until the process is gone. Returns false if none ran. */
+    public boolean kill(Component c, int index) {
+        Optional<ProcessHandle> p = running(c, index);
+        if (p.isEmpty()) {
+            return false;
+        }
+        p.get().destroyForcibly();
+        awaitExit(p.get(), c, index);
+        deleteQuietly(pidFile(c, index));
+        return true;
+    }
+
+    /** A clean stop (SIGTERM) of one instance, killed after 30 s. Returns false if none ran. */
+    public boolean stop(Component c, int index) {
+        Optional<ProcessHandle> p = running(c, index);
+        if (p.isEmpty()) {
+            return false;
+        }
+        p.get().destroy();
+        try {
+            p.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            p.get().destroyForcibly();
+            awaitExit(p.get(), c, index);
+        }
+        deleteQuietly(pidFile(c, index));
+        return true;
+    }
+
+    private static void awaitExit(ProcessHandle p, Component c, int index) {
+        try {
+            p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new StackException(c.displayName() + " #" + index + " (pid " + p.pid() + ") did not end");
         }
     }
 }

@@ -11,7 +11,7 @@ public final class ChaosRuns {
 
     /** Every run, one line each. */
     public static List<ChaosRun> all() {
-        return List.of();
+        return List.of(IngestChaos.r1(), IngestChaos.r2(), new WaveChaos(false), new WaveChaos(true), new ScaleOut());
     }
 
     public static Optional<ChaosRun> find(String id) {
