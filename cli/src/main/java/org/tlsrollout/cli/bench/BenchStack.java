@@ -28,6 +28,8 @@ final class BenchStack implements AutoCloseable {
     final StackConfig config;
     final Stack stack;
     private final boolean withDatabase;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private Thread hook;
 
     private BenchStack(StackConfig config, Stack stack, boolean withDatabase) {
         this.config = config;
@@ -68,6 +70,9 @@ final class BenchStack implements AutoCloseable {
         BenchStack s = new BenchStack(config, new Stack(config, out), withDatabase);
         out.printf("%s: a stack of its own in %s (Kafka %s%s)%n", id, home, config.bootstrapServers(),
                 withDatabase ? ", database " + new Database(config).name() : "");
+        // Ctrl-C or a kill ends the benchmark: its stack goes with it.
+        s.hook = new Thread(s::close, "bench-stack-down");
+        Runtime.getRuntime().addShutdownHook(s.hook);
         try {
             s.stack.upOnly(components);
         } catch (RuntimeException e) {
@@ -88,6 +93,16 @@ final class BenchStack implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (hook != null && Thread.currentThread() != hook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs already
+            }
+        }
         try {
             stack.down(false);
         } finally {
