@@ -27,8 +27,8 @@ import org.tlsrollout.contracts.PhaseState;
  * the public API, as an operator would: waves per site in batches, CLIENTS, then SITE_SYSTEMS, then VERIFY,
  * then DISABLE_LEGACY once the orphan gate opens.
  */
-final class Demo {
-    record Options(int machines, int sites, double failureRate, long seed, int maxInFlight, int maxCyclesPerPhase,
+public final class Demo {
+    public record Options(int machines, int sites, double failureRate, long seed, int maxInFlight, int maxCyclesPerPhase,
             double maxFailureRate) {
     }
 
@@ -43,13 +43,20 @@ final class Demo {
     /** The estate's sites: the demo looks at and acts on these only, whatever else the stack holds. */
     private java.util.Set<String> sites = java.util.Set.of();
 
-    Demo(StackConfig config, Options options, PrintStream out) {
+    public Demo(StackConfig config, Options options, PrintStream out) {
         this.config = config;
         this.options = options;
         this.out = out;
     }
 
-    int run() {
+    /** Seconds each step took, in order: {@code inventory}, then each phase that ran (for benchmark B5). */
+    private final Map<String, Double> timings = new LinkedHashMap<>();
+
+    public Map<String, Double> timings() {
+        return java.util.Collections.unmodifiableMap(timings);
+    }
+
+    public int run() {
         long started = System.nanoTime();
         new Stack(config, out).up();
         // After up: the stack's mode (plain or --tls) is settled, and with it the URLs and the CA to trust.
@@ -73,9 +80,14 @@ final class Demo {
                     .caFile(config.tls() ? LocalTls.caFile(config) : null)
                     .build();
             SimulatedFleet fleet = SimulatedFleet.create(estate, agents, threads, options.failureRate(), false);
+            long step = System.nanoTime();
             inventory(fleet, estate.size());
+            timings.put("inventory", (System.nanoTime() - step) / 1e9);
             for (Phase phase : Phase.values()) {
-                if (!runPhase(fleet, phase)) {
+                step = System.nanoTime();
+                boolean done = runPhase(fleet, phase);
+                timings.put(phase.name(), (System.nanoTime() - step) / 1e9);
+                if (!done) {
                     break;
                 }
             }

@@ -114,7 +114,8 @@ public final class JobVerifier {
         }
         jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
                 AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256));
-        jws.setKey(key.get());
+        jws.setKey(BouncyCastleKeys.convert(key.get()));
+        jws.setProviderContext(BouncyCastleKeys.PROVIDER_CONTEXT);
         try {
             if (!jws.verifySignature()) {
                 return reject(Reason.BAD_SIGNATURE, "the ES256 signature does not verify with key " + kid);

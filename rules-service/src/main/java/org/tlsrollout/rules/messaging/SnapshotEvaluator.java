@@ -1,5 +1,6 @@
 package org.tlsrollout.rules.messaging;
 
+import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,9 +43,15 @@ public class SnapshotEvaluator {
         this.metrics = metrics;
     }
 
+    /*
+     * Non-blocking: evaluating is a few microseconds of CPU and touches no I/O. Without it Quarkus treats a method
+     * returning a Message as blocking and runs each record on a worker thread in order, two thread hand-offs per
+     * record (docs/benchmarks.md, B1).
+     */
     @Incoming("snapshots")
     @Outgoing("evaluations")
-    public Message<String> evaluate(Message<String> in) {
+    @NonBlocking
+    public Message<byte[]> evaluate(Message<byte[]> in) {
         MachineSnapshot snapshot;
         try {
             snapshot = parse(in.getPayload());
@@ -56,9 +63,9 @@ public class SnapshotEvaluator {
         }
         Instant now = clock.instant();
         EvaluationEvent evaluation = catalog.evaluate(snapshot, now);
-        String json;
+        byte[] json;
         try {
-            json = Json.MAPPER.writeValueAsString(evaluation);
+            json = Json.MAPPER.writeValueAsBytes(evaluation);
         } catch (IOException e) {
             in.nack(e);
             return null;
@@ -82,9 +89,12 @@ public class SnapshotEvaluator {
                 reason -> in.nack(reason));
     }
 
-    /** A snapshot as the collector publishes it; the collector validated it, so only the identity is checked. */
-    static MachineSnapshot parse(String payload) throws IOException {
-        if (payload == null) {
+    /**
+     * A snapshot as the collector publishes it (UTF-8 JSON, read as bytes: no String on the way in or out); the
+     * collector validated it, so only the identity is checked.
+     */
+    static MachineSnapshot parse(byte[] payload) throws IOException {
+        if (payload == null || payload.length == 0) {
             throw new IllegalArgumentException("empty record");
         }
         MachineSnapshot snapshot = Json.MAPPER.readValue(payload, MachineSnapshot.class);

@@ -1,0 +1,157 @@
+package org.tlsrollout.cli.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.tlsrollout.cli.Component;
+import org.tlsrollout.cli.Database;
+import org.tlsrollout.cli.Stack;
+import org.tlsrollout.cli.StackConfig;
+
+/**
+ * A stack of a benchmark's own, never the user's {@code up}: a state folder {@code .tlsrollout/bench-<id>} (wiped
+ * before; its Kafka data deleted after, its logs kept), free ports, and a database {@code tlsrollout_bench_<id>} on
+ * the PostgreSQL the user's configuration points at (dropped afterwards).
+ */
+final class BenchStack implements AutoCloseable {
+    private static final Pattern DB_URL = Pattern.compile("^(jdbc:postgresql://[^/]+/)([A-Za-z0-9_]+)(\\?.*)?$");
+
+    final StackConfig config;
+    final Stack stack;
+    private final boolean withDatabase;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private Thread hook;
+
+    private BenchStack(StackConfig config, Stack stack, boolean withDatabase) {
+        this.config = config;
+        this.stack = stack;
+        this.withDatabase = withDatabase;
+    }
+
+    /**
+     * Starts the given components of a fresh stack derived from the user's configuration.
+     *
+     * @param javaOptions the services' JVM options, null for the user's
+     */
+    static BenchStack start(StackConfig user, String id, Set<Component> components, String javaOptions, PrintStream out)
+            throws IOException {
+        Path home = user.root().resolve(".tlsrollout").resolve("bench-" + id.toLowerCase()).toAbsolutePath();
+        deleteTree(home);
+        Map<String, String> env = new HashMap<>();
+        env.put("TLSROLLOUT_HOME", home.toString());
+        int[] ports = freePorts(6);
+        env.put("TLSROLLOUT_KAFKA_PORT", Integer.toString(ports[0]));
+        env.put("TLSROLLOUT_KAFKA_CONTROLLER_PORT", Integer.toString(ports[1]));
+        env.put("TLSROLLOUT_COLLECTOR_PORT", Integer.toString(ports[2]));
+        env.put("TLSROLLOUT_RULES_PORT", Integer.toString(ports[3]));
+        env.put("TLSROLLOUT_REMEDIATION_PORT", Integer.toString(ports[4]));
+        env.put("TLSROLLOUT_UI_PORT", Integer.toString(ports[5]));
+        env.put("TLSROLLOUT_KAFKA_PARTITIONS", Integer.toString(user.partitions()));
+        Matcher m = DB_URL.matcher(user.dbUrl());
+        String prefix = m.matches() ? m.group(1) : "jdbc:postgresql://127.0.0.1:5432/";
+        env.put("TLSROLLOUT_DB_URL", prefix + "tlsrollout_bench_" + id.toLowerCase());
+        env.put("TLSROLLOUT_DB_USER", user.dbUser());
+        env.put("TLSROLLOUT_DB_PASSWORD", user.dbPassword());
+        env.put("TLSROLLOUT_JAVA_OPTS", javaOptions != null ? javaOptions : user.javaOptions());
+        StackConfig config = StackConfig.fromEnvironment(user.root(), env);
+        boolean withDatabase = components.contains(Component.REMEDIATION);
+        if (withDatabase) {
+            new Database(config).drop();
+        }
+        BenchStack s = new BenchStack(config, new Stack(config, out), withDatabase);
+        out.printf("%s: a stack of its own in %s (Kafka %s%s)%n", id, home, config.bootstrapServers(),
+                withDatabase ? ", database " + new Database(config).name() : "");
+        // Ctrl-C or a kill ends the benchmark: its stack goes with it.
+        s.hook = new Thread(s::close, "bench-stack-down");
+        Runtime.getRuntime().addShutdownHook(s.hook);
+        try {
+            s.stack.upOnly(components);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    /** Stops one component and waits until it has ended. */
+    void stop(Component c) throws Exception {
+        var p = stack.running(c);
+        if (p.isPresent()) {
+            p.get().destroy();
+            p.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (hook != null && Thread.currentThread() != hook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs already
+            }
+        }
+        try {
+            stack.down(false);
+        } finally {
+            try {
+                if (withDatabase) {
+                    new Database(config).drop();
+                }
+            } finally {
+                try {
+                    deleteTree(config.kafkaData()); // the logs stay, for a look at a failed run
+                } catch (IOException ignored) {
+                    // left for the next run, which wipes the whole folder first
+                }
+            }
+        }
+    }
+
+    /** The Kafka clients of the CLI's JVM log at WARN (slf4j-simple reads this before its first logger). */
+    static void quietKafkaClients() {
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
+    }
+
+    /** Distinct free ports: all held open at once, since a port just closed may be handed out again. */
+    static int[] freePorts(int n) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket s : sockets) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
