@@ -351,7 +351,7 @@ public final class Stack {
     }
 
     public String address(Component c, int index) {
-        return c == Component.KAFKA ? c.address(config) : "http://127.0.0.1:" + port(c, index);
+        return c == Component.KAFKA ? c.address(config) : config.scheme() + "://127.0.0.1:" + port(c, index);
     }
 
     public Path log(Component c, int index) {
@@ -422,7 +422,7 @@ public final class Stack {
         try {
             HttpRequest request = HttpRequest.newBuilder(URI.create(address(c, index) + "/q/health/ready"))
                     .timeout(Duration.ofSeconds(3)).GET().build();
-            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return http().send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
