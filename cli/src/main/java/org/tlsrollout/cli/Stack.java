@@ -74,6 +74,36 @@ public final class Stack {
         }
     }
 
+    /**
+     * Starts only {@code only} (those not running yet, in start order) and waits until they are ready: for a
+     * benchmark that needs part of the stack. Whoever needs Kafka or PostgreSQL must include or provide them.
+     */
+    public void up(java.util.Collection<Component> only) {
+        for (Component c : only) {
+            String missing = c.missing(config);
+            if (missing != null) {
+                throw new StackException(missing);
+            }
+            if (running(c).isEmpty()) {
+                requirePortFree(c);
+            }
+        }
+        if (only.contains(Component.REMEDIATION) && new Database(config).ensureExists()) {
+            out.printf("created database %s%n", new Database(config).name());
+        }
+        for (Component c : Component.values()) {
+            if (!only.contains(c)) {
+                continue;
+            }
+            Optional<ProcessHandle> running = running(c);
+            ProcessHandle process = running.orElseGet(() -> start(c));
+            long started = System.nanoTime();
+            waitReady(c, process);
+            out.printf("  %-20s ready in %.1f s at %s (pid %d)%n", c.displayName(), (System.nanoTime() - started) / 1e9,
+                    c.address(config), process.pid());
+        }
+    }
+
     /** Stops every component this stack started, last first; {@code wipe} also deletes Kafka's data and the database. */
     public void down(boolean wipe) {
         List<Component> order = new ArrayList<>(List.of(Component.values()));

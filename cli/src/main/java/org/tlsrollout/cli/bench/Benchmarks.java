@@ -11,7 +11,7 @@ public final class Benchmarks {
 
     /** Every benchmark, one line each. */
     public static List<Benchmark> all() {
-        return List.of();
+        return List.of(new WaveCreationBenchmark(), new AgentPollBenchmark());
     }
 
     public static Optional<Benchmark> find(String id) {
