@@ -84,7 +84,10 @@ public final class WaveCreationBenchmark implements Benchmark {
 
     @Override
     public Result run(org.tlsrollout.cli.StackConfig user, boolean quick, PrintStream out) throws Exception {
-        int[] sizes = quick ? new int[] {100_000} : new int[] {100_000, 1_000_000};
+        // -Dtlsrollout.b3.machines=1000000 (comma-separated): other sizes, e.g. only the large one.
+        String asked = System.getProperty("tlsrollout.b3.machines");
+        int[] sizes = asked != null ? java.util.Arrays.stream(asked.split(",")).mapToInt(v -> Integer.parseInt(v.trim()))
+                .toArray() : quick ? new int[] {100_000} : new int[] {100_000, 1_000_000};
         List<Measure> measures = new ArrayList<>();
         try (BenchStack stack = BenchStack.start(user, "b3", HEAP, List.of(Component.KAFKA, Component.REMEDIATION),
                 out)) {
@@ -119,6 +122,8 @@ public final class WaveCreationBenchmark implements Benchmark {
 
     /** One evaluation through Kafka and the service's ingest: the row every seeded machine copies. */
     private String template(BenchStack stack, Connection db, PrintStream out) throws Exception {
+        // The producer's configuration dump and metadata retries are not the benchmark's output (slf4j-simple).
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.config().bootstrapServers());
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

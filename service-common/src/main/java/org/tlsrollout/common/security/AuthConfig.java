@@ -31,10 +31,10 @@ public interface AuthConfig {
      * SHA-256; its {@code exp} is still checked at every request). Bounds how long a token signed by a key since removed
      * from the JWKS document stays accepted once the JWKS is refreshed. 0 turns the cache off.
      */
-    @WithDefault("60s")
+    @WithDefault("5m")
     Duration agentTokenCacheTtl();
 
     /** At most this many verified agent tokens are cached (the least recently used leave first). */
-    @WithDefault("200000")
+    @WithDefault("100000")
     long agentTokenCacheSize();
 }

@@ -31,7 +31,7 @@ import org.jose4j.jwt.consumer.JwtConsumerBuilder;
  * <p>
  * Verifying an agent token's ES256 signature costs far more than the request it authorizes (an agent polls its jobs
  * often), so a verified token is remembered, keyed by its SHA-256, for {@code tlsrollout.auth.agent-token-cache-ttl}
- * (60 s by default): within that time the same token is taken again without verifying its signature, but its
+ * (5 minutes by default): within that time the same token is taken again without verifying its signature, but its
  * {@code exp} is still checked at every request, so an expired token fails as it would unverified. A token that
  * failed is never remembered. A key removed from the collector's JWKS stops being honoured at most that long after
  * the JWKS document was refreshed.
