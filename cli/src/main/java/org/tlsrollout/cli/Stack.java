@@ -83,10 +83,10 @@ public final class Stack {
     }
 
     /**
-     * Starts only the given components (in start order) that are not running and waits until they are ready; the
-     * database is created only when remediation-service is among them. For benchmarks that need part of the stack.
+     * Starts only {@code only} (those not running yet, in start order) and waits until they are ready: for a
+     * benchmark that needs part of the stack. Whoever needs Kafka or PostgreSQL must include or provide them.
      */
-    public void upOnly(java.util.Set<Component> only) {
+    public void up(java.util.Collection<Component> only) {
         for (Component c : only) {
             String missing = c.missing(config);
             if (missing != null) {
@@ -96,19 +96,19 @@ public final class Stack {
                 requirePortFree(c);
             }
         }
-        if (only.contains(Component.REMEDIATION)) {
-            new Database(config).ensureExists();
+        if (only.contains(Component.REMEDIATION) && new Database(config).ensureExists()) {
+            out.printf("created database %s%n", new Database(config).name());
         }
         for (Component c : Component.values()) {
             if (!only.contains(c)) {
                 continue;
             }
             Optional<ProcessHandle> running = running(c);
-            ProcessHandle process = running.isPresent() ? running.get() : start(c);
+            ProcessHandle process = running.orElseGet(() -> start(c));
             long started = System.nanoTime();
             waitReady(c, process);
-            out.printf("  %-20s ready (pid %d) in %.1f s at %s%n", c.displayName(), process.pid(),
-                    (System.nanoTime() - started) / 1e9, c.address(config));
+            out.printf("  %-20s ready in %.1f s at %s (pid %d)%n", c.displayName(), (System.nanoTime() - started) / 1e9,
+                    c.address(config), process.pid());
         }
     }
 

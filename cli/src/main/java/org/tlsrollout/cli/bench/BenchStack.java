@@ -5,6 +5,9 @@ import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -74,12 +77,47 @@ final class BenchStack implements AutoCloseable {
         s.hook = new Thread(s::close, "bench-stack-down");
         Runtime.getRuntime().addShutdownHook(s.hook);
         try {
-            s.stack.upOnly(components);
+            s.stack.up(components);
         } catch (RuntimeException e) {
             s.close();
             throw e;
         }
         return s;
+    }
+
+    StackConfig config() {
+        return config;
+    }
+
+    long pid(Component c) {
+        return stack.running(c).orElseThrow(() -> new IllegalStateException(c.displayName() + " is not running")).pid();
+    }
+
+    /** A connection to the benchmark's own database. */
+    Connection database() throws SQLException {
+        return DriverManager.getConnection(config.dbUrl(), config.dbUser(), config.dbPassword());
+    }
+
+    /** Peak and current resident memory of a process, in MiB, from /proc (VmHWM, VmRSS); -1 when unknown. */
+    static long[] rssMiB(long pid) {
+        long hwm = -1;
+        long rss = -1;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    hwm = kb(line) >> 10;
+                } else if (line.startsWith("VmRSS:")) {
+                    rss = kb(line) >> 10;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process ended
+        }
+        return new long[] {hwm, rss};
+    }
+
+    private static long kb(String line) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
     }
 
     /** Stops one component and waits until it has ended. */

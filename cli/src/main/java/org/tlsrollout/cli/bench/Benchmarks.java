@@ -11,7 +11,7 @@ public final class Benchmarks {
 
     /** Every benchmark, one line each. */
     public static List<Benchmark> all() {
-        return List.of(new RulesThroughput(), new EstateRollout());
+        return List.of(new RulesThroughput(), new WaveCreationBenchmark(), new AgentPollBenchmark(), new EstateRollout());
     }
 
     public static Optional<Benchmark> find(String id) {

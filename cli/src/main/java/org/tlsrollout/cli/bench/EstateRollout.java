@@ -1,8 +1,6 @@
 package org.tlsrollout.cli.bench;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -53,7 +51,7 @@ public final class EstateRollout implements Benchmark {
             sampler.scheduleAtFixedRate(() -> {
                 for (Component c : Component.values()) {
                     bench.stack.running(c).ifPresent(p -> {
-                        long rss = rssKb(p.pid());
+                        long rss = BenchStack.rssMiB(p.pid())[1] * 1024; // kB
                         synchronized (peak) {
                             peak.merge(c, rss, Math::max);
                         }
@@ -94,19 +92,5 @@ public final class EstateRollout implements Benchmark {
             Double inventory = demo.timings().get("inventory");
             return new Result(id(), "seconds", Math.rint(seconds * 10) / 10, seconds / inventory);
         }
-    }
-
-    /** VmRSS of a process in kB, 0 when it cannot be read (not Linux, or the process ended). */
-    static long rssKb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
-                }
-            }
-        } catch (Exception e) {
-            // ended between the check and the read
-        }
-        return 0;
     }
 }

@@ -77,7 +77,7 @@ public final class RulesThroughput implements Benchmark {
             admin.createTopics(List.of(new NewTopic(PASS_THROUGH_TOPIC, partitions, (short) 1))).all().get();
 
             out.println("rules-service on the backlog ...");
-            bench.stack.upOnly(EnumSet.of(Component.RULES));
+            bench.stack.up(EnumSet.of(Component.RULES));
             Span service = await(admin, Topics.EVALUATIONS, partitions, records, out);
             bench.stop(Component.RULES);
             out.printf(Locale.ROOT, "rules-service: %d evaluations in %.2f s from the first to the last: %.0f /s%n",

@@ -55,6 +55,14 @@ public interface RemediationConfig {
         /** Jobs issued per transaction: one chunk of a batch is signed and written at once. */
         @WithDefault("1000")
         int chunkSize();
+
+        /**
+         * The transaction timeout of creating a wave (its targets are selected and inserted in one statement), of its
+         * dry run and of a rollback: a wave over a million machines takes longer than the default 60 s on a busy
+         * machine (B3).
+         */
+        @WithDefault("10m")
+        Duration createTimeout();
     }
 
     /** Fix jobs. */

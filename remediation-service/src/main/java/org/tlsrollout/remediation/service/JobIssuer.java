@@ -43,8 +43,8 @@ import org.tlsrollout.remediation.outbox.Outbox;
  * <li>the others' {@code machine.job_seq} is bumped in one UPDATE ... RETURNING, their rows locked in id order (as
  * the evaluation upsert locks them, so the two cannot deadlock), which also returns their findings;</li>
  * <li>each job is planned ({@link JobPlanner}: from the FAIL results of the wave's phase, or, for a rollback wave,
- * from the previous values the rolled-back job recorded), checked against the agent allowlist, and signed
- * ({@link JobSigner}, in parts on every core while this thread stores the parts already signed); a target with
+ * from the previous values the rolled-back job recorded), checked against the agent allowlist, and signed, all in
+ * parts on the signer's threads (every core) while this thread stores the parts already done; a target with
  * nothing to do, or whose job the allowlist refuses, is SKIPPED;</li>
  * <li>the jobs are inserted with {@code ON CONFLICT (wave_id, machine_id, batch) DO NOTHING} and their ISSUED events
  * go to the outbox, only for the rows actually inserted;</li>
@@ -121,49 +121,32 @@ public class JobIssuer {
 
         Instant iat = now.truncatedTo(ChronoUnit.SECONDS);
         Instant exp = iat.plus(config.ttl());
-        List<JobClaims> claims = new ArrayList<>();
-        List<Boolean> restarts = new ArrayList<>();
+        List<Target> found = new ArrayList<>(todo.size());
         for (String id : todo) {
             Target target = targets.get(id);
             if (target == null) {
                 marks.put(id, new String[] {"SKIPPED", "no evaluation of this machine is stored"});
-                continue;
+            } else {
+                found.add(target);
             }
-            JobPlanner.Plan plan;
-            try {
-                plan = wave.rollbackOf() == null ? fixPlan(wave, target) : rollbackPlan(wave, target, rolledBack.get(id));
-            } catch (RuntimeException e) {
-                LOG.warnf("no job for machine %s in wave %s: %s", id, wave.id(), e.getMessage());
-                marks.put(id, new String[] {"SKIPPED", "its job cannot be planned: " + e.getMessage()});
-                continue;
-            }
-            if (plan.isEmpty()) {
-                marks.put(id, new String[] {"SKIPPED", wave.rollbackOf() == null
-                        ? "nothing to do: no FAIL result of " + wave.phase() + " with remediation actions"
-                        : "nothing to restore: the rolled-back job recorded no previous value it wrote"});
-                continue;
-            }
-            Optional<String> refusal = plan.refusal();
-            if (refusal.isPresent()) {
-                LOG.errorf("refusing to sign a job for machine %s in wave %s, the agent allowlist refuses %s", id,
-                        wave.id(), refusal.get());
-                marks.put(id, new String[] {"SKIPPED", "not signed: the agent allowlist refuses " + refusal.get()});
-                continue;
-            }
-            claims.add(new JobClaims(JobClaims.ISSUER, id, UUID.randomUUID().toString(), iat.getEpochSecond(),
-                    iat.minus(config.notBeforeSkew()).getEpochSecond(), exp.getEpochSecond(), target.seq(), wave.id(),
-                    wave.phase(), target.siteCode(), plan.rules(), plan.actions()));
-            restarts.add(plan.restart());
         }
 
-        // Signed in parts on the signer's threads while this one stores the parts already signed.
+        // Planned and signed in parts on the signer's threads (every core) while this one stores the parts done.
         Set<String> inserted = new HashSet<>();
-        List<CompletableFuture<List<String>>> parts = signer.signInParts(claims, SIGNING_PART);
-        for (int p = 0; p < parts.size(); p++) {
-            int from = p * SIGNING_PART;
-            int to = Math.min(claims.size(), from + SIGNING_PART);
-            inserted.addAll(insertJobs(c, wave, claims.subList(from, to), restarts.subList(from, to), signed(parts.get(p)),
-                    iat, exp));
+        List<JobClaims> claims = new ArrayList<>(found.size());
+        List<CompletableFuture<List<Prepared>>> parts = signer.inParts(found, SIGNING_PART,
+                target -> prepare(wave, target, rolledBack.get(target.machineId()), iat, exp));
+        for (CompletableFuture<List<Prepared>> part : parts) {
+            List<Prepared> jobs = new ArrayList<>();
+            for (Prepared p : done(part)) {
+                if (p.skipped() != null) {
+                    marks.put(p.machineId(), new String[] {"SKIPPED", p.skipped()});
+                } else {
+                    jobs.add(p);
+                    claims.add(p.claims());
+                }
+            }
+            inserted.addAll(insertJobs(c, wave, jobs, iat, exp));
         }
         List<JobEvent> events = new ArrayList<>(inserted.size());
         for (JobClaims job : claims) {
@@ -181,7 +164,50 @@ public class JobIssuer {
         return new Issued(inserted.size(), skipped);
     }
 
-    private static List<String> signed(CompletableFuture<List<String>> part) {
+    /**
+     * One target's job, planned, checked against the allowlist and signed; or, in {@code skipped}, why it gets none.
+     * Runs on the signer's threads: touches nothing but its arguments.
+     */
+    private record Prepared(String machineId, String skipped, JobClaims claims, String jws, String actionsJson,
+            boolean restart) {
+    }
+
+    private Prepared prepare(Wave wave, Target target, RolledBack original, Instant iat, Instant exp) {
+        String id = target.machineId();
+        JobPlanner.Plan plan;
+        try {
+            plan = wave.rollbackOf() == null ? fixPlan(wave, target) : rollbackPlan(wave, target, original);
+        } catch (RuntimeException e) {
+            LOG.warnf("no job for machine %s in wave %s: %s", id, wave.id(), e.getMessage());
+            return skipped(id, "its job cannot be planned: " + e.getMessage());
+        }
+        if (plan.isEmpty()) {
+            return skipped(id, wave.rollbackOf() == null
+                    ? "nothing to do: no FAIL result of " + wave.phase() + " with remediation actions"
+                    : "nothing to restore: the rolled-back job recorded no previous value it wrote");
+        }
+        Optional<String> refusal = plan.refusal();
+        if (refusal.isPresent()) {
+            LOG.errorf("refusing to sign a job for machine %s in wave %s, the agent allowlist refuses %s", id,
+                    wave.id(), refusal.get());
+            return skipped(id, "not signed: the agent allowlist refuses " + refusal.get());
+        }
+        JobClaims claims = new JobClaims(JobClaims.ISSUER, id, UUID.randomUUID().toString(), iat.getEpochSecond(),
+                iat.minus(config.notBeforeSkew()).getEpochSecond(), exp.getEpochSecond(), target.seq(), wave.id(),
+                wave.phase(), target.siteCode(), plan.rules(), plan.actions());
+        try {
+            return new Prepared(id, null, claims, signer.sign(claims), Json.MAPPER.writeValueAsString(claims.actions()),
+                    plan.restart());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the actions of job " + claims.jti() + " cannot be written: " + e, e);
+        }
+    }
+
+    private static Prepared skipped(String machineId, String why) {
+        return new Prepared(machineId, why, null, null, null, false);
+    }
+
+    private static <T> T done(CompletableFuture<T> part) {
         try {
             return part.get();
         } catch (InterruptedException e) {
@@ -286,13 +312,14 @@ public class JobIssuer {
         return jobs;
     }
 
-    private Set<String> insertJobs(Connection c, Wave wave, List<JobClaims> claims, List<Boolean> restarts,
-            List<String> signed, Instant iat, Instant exp) throws SQLException {
+    private Set<String> insertJobs(Connection c, Wave wave, List<Prepared> jobs, Instant iat, Instant exp)
+            throws SQLException {
         Set<String> inserted = new HashSet<>();
-        if (claims.isEmpty()) {
+        if (jobs.isEmpty()) {
             return inserted;
         }
-        int n = claims.size();
+        int n = jobs.size();
+        String[] signed = new String[n];
         String[] ids = new String[n];
         String[] machines = new String[n];
         Long[] seqs = new Long[n];
@@ -301,18 +328,15 @@ public class JobIssuer {
         String[] actions = new String[n];
         Boolean[] restart = new Boolean[n];
         for (int i = 0; i < n; i++) {
-            JobClaims job = claims.get(i);
+            JobClaims job = jobs.get(i).claims();
+            signed[i] = jobs.get(i).jws();
             ids[i] = job.jti();
             machines[i] = job.sub();
             seqs[i] = job.seq();
             sites[i] = job.siteCode();
             rules[i] = job.rules().stream().map(Enum::name).collect(Collectors.joining(","));
-            try {
-                actions[i] = Json.MAPPER.writeValueAsString(job.actions());
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-            restart[i] = restarts.get(i);
+            actions[i] = jobs.get(i).actionsJson();
+            restart[i] = jobs.get(i).restart();
         }
         try (PreparedStatement insert = c.prepareStatement(INSERT_JOBS)) {
             insert.setString(1, wave.id());
@@ -327,7 +351,7 @@ public class JobIssuer {
             insert.setArray(10, c.createArrayOf("text", sites));
             insert.setArray(11, c.createArrayOf("text", rules));
             insert.setArray(12, c.createArrayOf("text", actions));
-            insert.setArray(13, c.createArrayOf("text", signed.toArray()));
+            insert.setArray(13, c.createArrayOf("text", signed));
             insert.setArray(14, c.createArrayOf("boolean", restart));
             try (ResultSet rs = insert.executeQuery()) {
                 while (rs.next()) {

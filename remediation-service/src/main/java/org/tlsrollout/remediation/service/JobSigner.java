@@ -21,6 +21,7 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.bouncycastle.crypto.CryptoServicesRegistrar;
 import org.jboss.logging.Logger;
 import org.tlsrollout.common.keys.EcKeys;
 import org.tlsrollout.contracts.JobClaims;
@@ -42,6 +45,10 @@ import org.tlsrollout.remediation.config.RemediationConfig;
  * with Nimbus JOSE on the BouncyCastle provider, with the key converted once to a BouncyCastle key (about 65 to 110 us a
  * signature, depending on the CPU, against 400 to 600 with the JDK's own provider); agents verify with jose4j.
  * <p>
+ * Each signing thread has its own signer and its own source of randomness (a DRBG, as BouncyCastle's default source
+ * for its point blinding too): with the one {@code NativePRNG} the JDK shares, the threads queued on its lock at every
+ * signature.
+ * <p>
  * The active key is {@code remediation.signing.key-file} (made once when missing); the keys of
  * {@code remediation.signing.previous-key-files} sign nothing but stay in the JWKS ({@link #jwks()}), so that a key can
  * be rotated while agents still hold jobs signed with the previous one.
@@ -53,7 +60,7 @@ public class JobSigner {
 
     private final String kid;
     private final JWSHeader header;
-    private final ECDSASigner signer;
+    private final ThreadLocal<ECDSASigner> signer;
     private final String jwks;
     private final ExecutorService pool;
     private final int threads;
@@ -76,11 +83,12 @@ public class JobSigner {
             // parameters at every signature, which costs more than the signature itself (about 290 us against 110).
             PrivateKey bcKey = KeyFactory.getInstance("EC", BouncyCastleProviderSingleton.getInstance())
                     .generatePrivate(new PKCS8EncodedKeySpec(active.getPrivate().getEncoded()));
-            this.signer = new ECDSASigner((ECPrivateKey) bcKey);
-        } catch (JOSEException | GeneralSecurityException e) {
+            newSigner((ECPrivateKey) bcKey);
+            this.signer = ThreadLocal.withInitial(() -> newSigner((ECPrivateKey) bcKey));
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the key in " + keyFile + " cannot sign ES256: " + e.getMessage(), e);
         }
-        signer.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
+        CryptoServicesRegistrar.setSecureRandomProvider(RANDOM::get);
         this.header = new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .keyID(kid)
                 .type(new JOSEObjectType(JobClaims.TYPE))
@@ -92,6 +100,45 @@ public class JobSigner {
             return t;
         });
         LOG.infof("fix jobs are signed with key %s (%s); the JWKS holds %d key(s)", kid, keyFile, trusted.size());
+    }
+
+    /** BouncyCastle's source of randomness, one per thread (its default, the JDK's NativePRNG, has one shared lock). */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (GeneralSecurityException e) {
+            return new SecureRandom();
+        }
+    });
+
+    private static ECDSASigner newSigner(ECPrivateKey key) {
+        try {
+            ECDSASigner s = new ECDSASigner(key);
+            s.getJCAContext().setProvider(BouncyCastleProviderSingleton.getInstance());
+            s.getJCAContext().setSecureRandom(RANDOM.get());
+            return s;
+        } catch (JOSEException e) {
+            throw new IllegalStateException("the job-signing key cannot sign ES256: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Applies {@code work} to every item on the signing threads (every core), in parts of {@code partSize}, in order:
+     * the caller can store part 1 while part 2 is being worked on. Each future holds the results of its part.
+     */
+    public <T, R> List<CompletableFuture<List<R>>> inParts(List<T> items, int partSize, Function<T, R> work) {
+        List<CompletableFuture<List<R>>> parts = new ArrayList<>();
+        for (int from = 0; from < items.size(); from += partSize) {
+            List<T> part = items.subList(from, Math.min(items.size(), from + partSize));
+            parts.add(CompletableFuture.supplyAsync(() -> {
+                List<R> results = new ArrayList<>(part.size());
+                for (T item : part) {
+                    results.add(work.apply(item));
+                }
+                return results;
+            }, pool));
+        }
+        return parts;
     }
 
     /** The kid of the active key, which signs every new job. */
@@ -108,7 +155,7 @@ public class JobSigner {
     public String sign(JobClaims claims) {
         try {
             JWSObject jws = new JWSObject(header, new Payload(Json.MAPPER.writeValueAsString(claims)));
-            jws.sign(signer);
+            jws.sign(signer.get());
             return jws.serialize();
         } catch (JsonProcessingException | JOSEException e) {
             throw new IllegalStateException("cannot sign job " + claims.jti() + ": " + e.getMessage(), e);

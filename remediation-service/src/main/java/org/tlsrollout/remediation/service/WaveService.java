@@ -61,12 +61,15 @@ public class WaveService {
     private final PhaseStates phaseStates;
     private final WaveQueries queries;
     private final WaveEngine engine;
+    private final int createTimeoutSeconds;
 
-    public WaveService(AgroalDataSource dataSource, PhaseStates phaseStates, WaveQueries queries, WaveEngine engine) {
+    public WaveService(AgroalDataSource dataSource, PhaseStates phaseStates, WaveQueries queries, WaveEngine engine,
+            org.tlsrollout.remediation.config.RemediationConfig config) {
         this.dataSource = dataSource;
         this.phaseStates = phaseStates;
         this.queries = queries;
         this.engine = engine;
+        this.createTimeoutSeconds = (int) Math.max(1, config.waves().createTimeout().toSeconds());
     }
 
     /** A checked request. */
@@ -164,7 +167,7 @@ public class WaveService {
     public DryRunPlan plan(WaveRequest request) {
         Spec spec = validate(request);
         Instant staleBefore = phaseStates.staleBefore();
-        return QuarkusTransaction.requiringNew().call(() -> {
+        return QuarkusTransaction.requiringNew().timeout(createTimeoutSeconds).call(() -> {
             try (Connection c = dataSource.getConnection()) {
                 // PostgreSQL refuses any write in this transaction: a plan can never change anything.
                 try (Statement readOnly = c.createStatement()) {
@@ -206,7 +209,7 @@ public class WaveService {
         Spec spec = validate(request);
         Instant staleBefore = phaseStates.staleBefore();
         String id = UUID.randomUUID().toString();
-        QuarkusTransaction.requiringNew().call(() -> {
+        QuarkusTransaction.requiringNew().timeout(createTimeoutSeconds).call(() -> {
             try (Connection c = dataSource.getConnection()) {
                 if (spec.phase() == Phase.DISABLE_LEGACY) {
                     OrphanGate.Status gate = OrphanGate.check(c, spec.sites(), spec.acknowledgeStale(), staleBefore);
@@ -264,7 +267,7 @@ public class WaveService {
      */
     public WaveView rollback(String id, String actor) {
         String rollbackId = UUID.randomUUID().toString();
-        QuarkusTransaction.requiringNew().call(() -> {
+        QuarkusTransaction.requiringNew().timeout(createTimeoutSeconds).call(() -> {
             try (Connection c = dataSource.getConnection()) {
                 Wave original = WaveStore.lock(c, id, false).orElseThrow(() -> unknown(id));
                 if (!original.state().canRollBack()) {

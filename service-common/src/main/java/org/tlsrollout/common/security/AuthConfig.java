@@ -32,4 +32,16 @@ public interface AuthConfig {
     /** Clock skew tolerated on agent tokens' {@code exp} and {@code nbf}. */
     @WithDefault("30s")
     Duration clockSkew();
+
+    /**
+     * How long a verified agent token is taken again without verifying its signature (a cache keyed by the token's
+     * SHA-256; its {@code exp} is still checked at every request). Bounds how long a token signed by a key since removed
+     * from the JWKS document stays accepted once the JWKS is refreshed. 0 turns the cache off.
+     */
+    @WithDefault("5m")
+    Duration agentTokenCacheTtl();
+
+    /** At most this many verified agent tokens are cached (the least recently used leave first). */
+    @WithDefault("100000")
+    long agentTokenCacheSize();
 }

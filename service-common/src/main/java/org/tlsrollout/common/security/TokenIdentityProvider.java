@@ -7,10 +7,15 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.TokenAuthenticationRequest;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.Base64;
 import java.util.Optional;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -23,16 +28,40 @@ import org.jose4j.jwt.consumer.JwtConsumerBuilder;
  * Turns a bearer token into an identity: the operator token gives roles operator and viewer, the viewer token
  * the role viewer, and a valid agent token (ES256 JWT from the collector) the role agent with the machine id
  * as principal. Anything else fails authentication (401).
+ * <p>
+ * Verifying an agent token's ES256 signature costs far more than the request it authorizes (an agent polls its jobs
+ * often), so a verified token is remembered, keyed by its SHA-256, for {@code tlsrollout.auth.agent-token-cache-ttl}
+ * (5 minutes by default): within that time the same token is taken again without verifying its signature, but its
+ * {@code exp} is still checked at every request, so an expired token fails as it would unverified. A token that
+ * failed is never remembered. A key removed from the collector's JWKS stops being honoured at most that long after
+ * the JWKS document was refreshed.
  */
 @ApplicationScoped
 public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
     private final AuthConfig config;
     private final AgentKeys agentKeys;
+    private final Cache<String, Verified> verified;
+    private final Clock clock;
     private volatile JwtConsumer agentTokenConsumer;
 
+    /** An agent token whose signature and claims were verified: its subject, and its exp in epoch seconds. */
+    private record Verified(String machineId, long expiresAt) {
+    }
+
+    @jakarta.inject.Inject
     public TokenIdentityProvider(AuthConfig config, AgentKeys agentKeys) {
+        this(config, agentKeys, Clock.systemUTC());
+    }
+
+    TokenIdentityProvider(AuthConfig config, AgentKeys agentKeys, Clock clock) {
         this.config = config;
         this.agentKeys = agentKeys;
+        this.clock = clock;
+        this.verified = config.agentTokenCacheTtl().isZero() ? null : Caffeine.newBuilder()
+                .maximumSize(config.agentTokenCacheSize())
+                .expireAfterWrite(config.agentTokenCacheTtl())
+                .ticker(() -> clock.millis() * 1_000_000L)
+                .build();
     }
 
     @Override
@@ -52,16 +81,39 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
         if (token.chars().filter(c -> c == '.').count() != 2) {
             return Uni.createFrom().failure(new AuthenticationFailedException("unknown bearer token"));
         }
+        String key = verified == null ? null : sha256(token);
+        if (key != null) {
+            Verified known = verified.getIfPresent(key);
+            if (known != null) {
+                if (clock.millis() / 1000 <= known.expiresAt() + config.clockSkew().toSeconds()) {
+                    return Uni.createFrom().item(identity(known.machineId(), Roles.AGENT));
+                }
+                verified.invalidate(key);
+                return Uni.createFrom().failure(new AuthenticationFailedException("expired agent token"));
+            }
+        }
         // Verifying may fetch the JWKS document the first time a key id is seen: not on the event loop.
-        return context.runBlocking(() -> agentIdentity(token));
+        return context.runBlocking(() -> agentIdentity(token, key));
     }
 
-    private SecurityIdentity agentIdentity(String token) {
+    private SecurityIdentity agentIdentity(String token, String key) {
         try {
             JwtClaims claims = agentTokenConsumer().processToClaims(token);
+            if (key != null) {
+                verified.put(key, new Verified(claims.getSubject(), claims.getExpirationTime().getValue()));
+            }
             return identity(claims.getSubject(), Roles.AGENT);
         } catch (InvalidJwtException | org.jose4j.jwt.MalformedClaimException e) {
             throw new AuthenticationFailedException("invalid agent token", e);
+        }
+    }
+
+    private static String sha256(String token) {
+        try {
+            return Base64.getEncoder().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 
