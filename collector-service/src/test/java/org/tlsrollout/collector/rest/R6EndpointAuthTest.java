@@ -9,14 +9,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.contracts.Examples;
 import org.tlsrollout.platform.testing.KafkaTestResource;
+import org.tlsrollout.platform.testing.OpenApiOperation;
 
 /**
  * R6 (issue #6, docs/benchmarks.md) for collector-service: every operation that /q/openapi lists, so that a new
@@ -31,30 +30,14 @@ class R6EndpointAuthTest {
     /** The public operations (api.md): enrollment (it checks the enrollment secret itself) and the JWKS. */
     static final Set<String> PUBLIC = Set.of("POST /api/v1/agents/enroll", "GET /.well-known/jwks.json");
 
-    record Operation(String method, String path, String contentType) {
-        @Override
-        public String toString() {
-            return method + " " + path;
-        }
-    }
-
     /** Every operation of /q/openapi. */
-    static List<Operation> operations() {
-        Map<String, Map<String, Map<String, Object>>> paths = given().queryParam("format", "json").get("/q/openapi")
-                .then().statusCode(200).extract().jsonPath().getMap("paths");
-        List<Operation> ops = new ArrayList<>();
-        paths.forEach((path, methods) -> methods.forEach((method, op) -> {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> body = (Map<String, Object>) op.get("requestBody");
-            @SuppressWarnings("unchecked")
-            String type = body == null ? null : ((Map<String, Object>) body.get("content")).keySet().iterator().next();
-            ops.add(new Operation(method.toUpperCase(), path, type));
-        }));
-        return ops;
+    static List<OpenApiOperation> operations() {
+        return OpenApiOperation.all(given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .extract().asString());
     }
 
     /** Sends the operation, acting for {@code machineId} (path parameters and body). */
-    static Response send(Operation op, String token, String machineId) {
+    static Response send(OpenApiOperation op, String token, String machineId) {
         RequestSpecification request = given();
         if (token != null) {
             request = request.auth().oauth2(token);
@@ -62,8 +45,7 @@ class R6EndpointAuthTest {
         if (op.contentType() != null) {
             request = request.contentType(op.contentType()).body(snapshotOf(machineId).getBytes(StandardCharsets.UTF_8));
         }
-        String path = op.path().replace("{machineId}", machineId).replaceAll("\\{[^}]+}", UUID.randomUUID().toString());
-        return request.request(op.method(), path);
+        return request.request(op.method(), op.pathFor(machineId));
     }
 
     static String snapshotOf(String machineId) {
@@ -76,7 +58,7 @@ class R6EndpointAuthTest {
         }
     }
 
-    static void assertProblem(Response r, int status, Operation op, String who) {
+    static void assertProblem(Response r, int status, OpenApiOperation op, String who) {
         assertThat(r.statusCode()).as(op + " " + who).isEqualTo(status);
         assertThat(r.contentType()).as(op + " " + who).startsWith("application/problem+json");
         assertThat(r.jsonPath().getInt("status")).as(op + " " + who).isEqualTo(status);
@@ -84,13 +66,13 @@ class R6EndpointAuthTest {
 
     @Test
     void everyEndpointButThePublicOnesRefusesWhoMayNotCallIt() {
-        List<Operation> ops = operations();
-        assertThat(ops).extracting(Operation::toString).contains("POST /api/v1/snapshots",
+        List<OpenApiOperation> ops = operations();
+        assertThat(ops).extracting(OpenApiOperation::toString).contains("POST /api/v1/snapshots",
                 "POST /api/v1/snapshots/import").containsAll(PUBLIC);
         String other = SnapshotResourceTest.newMachineId();
         String agent = SnapshotResourceTest.enroll(SnapshotResourceTest.newMachineId(), "NYC");
         int checked = 0;
-        for (Operation op : ops) {
+        for (OpenApiOperation op : ops) {
             if (PUBLIC.contains(op.toString())) {
                 continue;
             }

@@ -7,13 +7,12 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.platform.testing.KafkaTestResource;
+import org.tlsrollout.platform.testing.OpenApiOperation;
 import org.tlsrollout.platform.testing.PostgresTestResource;
 import org.tlsrollout.remediation.TestAgentKeys;
 import org.tlsrollout.remediation.TestEstate;
@@ -32,30 +31,14 @@ class R6EndpointAuthTest {
     /** The public operations (api.md): the JWKS that verifies job signatures. */
     static final Set<String> PUBLIC = Set.of("GET /.well-known/jwks.json");
 
-    record Operation(String method, String path, String contentType) {
-        @Override
-        public String toString() {
-            return method + " " + path;
-        }
-    }
-
     /** Every operation of /q/openapi. */
-    static List<Operation> operations() {
-        Map<String, Map<String, Map<String, Object>>> paths = given().queryParam("format", "json").get("/q/openapi")
-                .then().statusCode(200).extract().jsonPath().getMap("paths");
-        List<Operation> ops = new ArrayList<>();
-        paths.forEach((path, methods) -> methods.forEach((method, op) -> {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> body = (Map<String, Object>) op.get("requestBody");
-            @SuppressWarnings("unchecked")
-            String type = body == null ? null : ((Map<String, Object>) body.get("content")).keySet().iterator().next();
-            ops.add(new Operation(method.toUpperCase(), path, type));
-        }));
-        return ops;
+    static List<OpenApiOperation> operations() {
+        return OpenApiOperation.all(given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+                .extract().asString());
     }
 
     /** Sends the operation, acting for {@code machineId} (path parameters and body). */
-    static Response send(Operation op, String token, String machineId) {
+    static Response send(OpenApiOperation op, String token, String machineId) {
         RequestSpecification request = given();
         if (token != null) {
             request = request.auth().oauth2(token);
@@ -64,11 +47,10 @@ class R6EndpointAuthTest {
             request = request.contentType(op.contentType()).body(Map.of("machineId", machineId, "outcome", "FAILED",
                     "phase", "CLIENTS", "sites", List.of("ZZZ"), "maxFailureRate", 0.1));
         }
-        String path = op.path().replace("{machineId}", machineId).replaceAll("\\{[^}]+}", UUID.randomUUID().toString());
-        return request.request(op.method(), path);
+        return request.request(op.method(), op.pathFor(machineId));
     }
 
-    static void assertProblem(Response r, int status, Operation op, String who) {
+    static void assertProblem(Response r, int status, OpenApiOperation op, String who) {
         assertThat(r.statusCode()).as(op + " " + who + ": " + r.asString()).isEqualTo(status);
         assertThat(r.contentType()).as(op + " " + who).startsWith("application/problem+json");
         assertThat(r.jsonPath().getInt("status")).as(op + " " + who).isEqualTo(status);
@@ -76,14 +58,14 @@ class R6EndpointAuthTest {
 
     @Test
     void everyEndpointButThePublicOnesRefusesWhoMayNotCallIt() {
-        List<Operation> ops = operations();
-        assertThat(ops).extracting(Operation::toString).contains("POST /api/v1/waves",
+        List<OpenApiOperation> ops = operations();
+        assertThat(ops).extracting(OpenApiOperation::toString).contains("POST /api/v1/waves",
                 "GET /api/v1/agents/{machineId}/jobs", "POST /api/v1/agents/{machineId}/jobs/{jobId}/result",
                 "GET /api/v1/machines/{machineId}").containsAll(PUBLIC);
         String other = TestEstate.newMachineId("r6-other");
         String agent = TestAgentKeys.token(TestEstate.newMachineId("r6"));
         int checked = 0;
-        for (Operation op : ops) {
+        for (OpenApiOperation op : ops) {
             if (PUBLIC.contains(op.toString())) {
                 continue;
             }
