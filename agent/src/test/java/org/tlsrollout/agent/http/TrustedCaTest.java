@@ -7,31 +7,23 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tlsrollout.platform.testing.TestCertificates;
 
 /**
  * The agent's CA option: with {@code caFile} the agent's HTTP client trusts the services' certificate when that CA
@@ -44,10 +36,10 @@ class TrustedCaTest {
 
     @BeforeAll
     static void startAnHttpsServerWithACertificateOfCaA() throws Exception {
-        makeCertificates(DIR.resolve("a"));
-        makeCertificates(DIR.resolve("b"));
+        TestCertificates.make(DIR.resolve("a"));
+        TestCertificates.make(DIR.resolve("b"));
         server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        SSLContext context = serverContext(DIR.resolve("a"));
+        SSLContext context = TestCertificates.serverContext(DIR.resolve("a"));
         server.setHttpsConfigurator(new HttpsConfigurator(context) {
             @Override
             public void configure(HttpsParameters params) {
@@ -96,34 +88,4 @@ class TrustedCaTest {
         return http.fetchJwks(base.resolve("/.well-known/jwks.json")).get(30, TimeUnit.SECONDS);
     }
 
-    private static SSLContext serverContext(Path dir) throws Exception {
-        String pem = Files.readString(dir.resolve("server.key"));
-        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
-        PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("server", key, new char[0],
-                new Certificate[] {certificate(dir.resolve("server.crt")), certificate(dir.resolve("ca.crt"))});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(store, new char[0]);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), null, null);
-        return context;
-    }
-
-    private static Certificate certificate(Path file) throws Exception {
-        try (InputStream in = Files.newInputStream(file)) {
-            return CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-    }
-
-    private static void makeCertificates(Path out) throws Exception {
-        Path script = Path.of("").toAbsolutePath().getParent().resolve("tools/make-certs.sh");
-        Process p = new ProcessBuilder("bash", script.toString(), "--out", out.toString()).redirectErrorStream(true)
-                .start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(script + " failed:\n" + output);
-        }
-    }
 }

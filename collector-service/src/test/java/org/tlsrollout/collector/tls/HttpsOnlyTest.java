@@ -15,21 +15,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
 import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.Security;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLServerSocket;
@@ -38,6 +30,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tlsrollout.platform.testing.TestCertificates;
 
 /**
  * The service as docker-compose.yml and {@code ./tlsrollout up --tls} run it (decisions.md, "HTTPS only, TLS 1.2
@@ -59,7 +52,7 @@ class HttpsOnlyTest {
     public static class HttpsOnly implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            makeCertificates();
+            TestCertificates.make(CERTS);
             Map<String, String> config = new HashMap<>();
             config.put("quarkus.tls.key-store.pem.server.cert", CERTS.resolve("server.crt").toString());
             config.put("quarkus.tls.key-store.pem.server.key", CERTS.resolve("server.key").toString());
@@ -139,7 +132,8 @@ class HttpsOnlyTest {
 
     @Test
     void theSameTls11ClientIsServedByAJdkServerThatAllowsIt() throws Exception {
-        try (SSLServerSocket server = (SSLServerSocket) serverContext().getServerSocketFactory().createServerSocket(0)) {
+        try (SSLServerSocket server = (SSLServerSocket) TestCertificates.serverContext(CERTS).getServerSocketFactory()
+                .createServerSocket(0)) {
             server.setEnabledProtocols(new String[] {"TLSv1.1", "TLSv1.2", "TLSv1.3"});
             CompletableFuture<String> served = CompletableFuture.supplyAsync(() -> {
                 try (SSLSocket accepted = (SSLSocket) server.accept()) {
@@ -189,48 +183,8 @@ class HttpsOnlyTest {
     private static KeyStore trustStore() throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("ca", certificate(CERTS.resolve("ca.crt")));
+        trust.setCertificateEntry("ca", TestCertificates.certificate(CERTS.resolve("ca.crt")));
         return trust;
-    }
-
-    /** A JDK server context with the service's own certificate and key. */
-    private static SSLContext serverContext() throws Exception {
-        String pem = Files.readString(CERTS.resolve("server.key"));
-        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
-        PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("server", key, new char[0],
-                new Certificate[] {certificate(CERTS.resolve("server.crt")), certificate(CERTS.resolve("ca.crt"))});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(store, new char[0]);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), null, null);
-        return context;
-    }
-
-    private static Certificate certificate(Path file) throws Exception {
-        try (InputStream in = Files.newInputStream(file)) {
-            return CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-    }
-
-    /** tools/make-certs.sh, as a person runs it before `docker compose up`. */
-    static void makeCertificates() {
-        Path script = Path.of("").toAbsolutePath().getParent().resolve("tools/make-certs.sh");
-        try {
-            Process p = new ProcessBuilder("bash", script.toString(), "--out", CERTS.toString())
-                    .redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException(script + " failed:\n" + output);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + script + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static boolean accepts(int port) {
