@@ -1,7 +1,12 @@
 package org.tlsrollout.cli;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where the local stack lives and how it is reached: the repository (for the built services), the state folder
@@ -39,6 +44,56 @@ public record StackConfig(
                 env.getOrDefault("TLSROLLOUT_DB_PASSWORD", ""),
                 env.getOrDefault("TLSROLLOUT_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
                 Tokens.load(home.resolve("tokens.env"), env));
+    }
+
+    private static final Pattern DB_URL = Pattern.compile("^(jdbc:postgresql://[^/]+/)([A-Za-z0-9_]+)(\\?.*)?$");
+
+    /**
+     * A stack of its own beside this one, for a benchmark or a reliability run, so that it never disturbs what
+     * {@code up} runs: state folder {@code .tlsrollout/<name>}, distinct free ports, database
+     * {@code tlsrollout_<name>} (dashes as underscores) on the same PostgreSQL server, the same partitions.
+     */
+    public StackConfig isolated(String name, String javaOptions) throws IOException {
+        Matcher db = DB_URL.matcher(dbUrl);
+        if (!db.matches()) {
+            throw new StackException("cannot derive a database for '" + name + "' from TLSROLLOUT_DB_URL " + dbUrl
+                    + " (expected jdbc:postgresql://host:port/name)");
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("TLSROLLOUT_HOME", root.resolve(".tlsrollout").resolve(name).toAbsolutePath().toString());
+        int[] ports = freePorts(6);
+        env.put("TLSROLLOUT_KAFKA_PORT", Integer.toString(ports[0]));
+        env.put("TLSROLLOUT_KAFKA_CONTROLLER_PORT", Integer.toString(ports[1]));
+        env.put("TLSROLLOUT_COLLECTOR_PORT", Integer.toString(ports[2]));
+        env.put("TLSROLLOUT_RULES_PORT", Integer.toString(ports[3]));
+        env.put("TLSROLLOUT_REMEDIATION_PORT", Integer.toString(ports[4]));
+        env.put("TLSROLLOUT_UI_PORT", Integer.toString(ports[5]));
+        env.put("TLSROLLOUT_KAFKA_PARTITIONS", Integer.toString(partitions));
+        env.put("TLSROLLOUT_DB_URL", db.group(1) + "tlsrollout_" + name.replace('-', '_')
+                + (db.group(3) == null ? "" : db.group(3)));
+        env.put("TLSROLLOUT_DB_USER", dbUser);
+        env.put("TLSROLLOUT_DB_PASSWORD", dbPassword);
+        env.put("TLSROLLOUT_JAVA_OPTS", javaOptions);
+        return fromEnvironment(root, env);
+    }
+
+    /** Distinct free ports: all held open at once, since a port just closed may be handed out again. */
+    public static int[] freePorts(int n) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    socket.close();
+                }
+            }
+        }
     }
 
     private static int port(Map<String, String> env, String name, int defaultValue) {

@@ -2,18 +2,13 @@ package org.tlsrollout.cli.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.tlsrollout.cli.Component;
 import org.tlsrollout.cli.Database;
@@ -26,8 +21,6 @@ import org.tlsrollout.cli.StackConfig;
  * the PostgreSQL the user's configuration points at (dropped afterwards).
  */
 final class BenchStack implements AutoCloseable {
-    private static final Pattern DB_URL = Pattern.compile("^(jdbc:postgresql://[^/]+/)([A-Za-z0-9_]+)(\\?.*)?$");
-
     final StackConfig config;
     final Stack stack;
     private final boolean withDatabase;
@@ -47,25 +40,10 @@ final class BenchStack implements AutoCloseable {
      */
     static BenchStack start(StackConfig user, String id, Set<Component> components, String javaOptions, PrintStream out)
             throws IOException {
-        Path home = user.root().resolve(".tlsrollout").resolve("bench-" + id.toLowerCase()).toAbsolutePath();
+        StackConfig config = user.isolated("bench-" + id.toLowerCase(),
+                javaOptions != null ? javaOptions : user.javaOptions());
+        Path home = config.home();
         deleteTree(home);
-        Map<String, String> env = new HashMap<>();
-        env.put("TLSROLLOUT_HOME", home.toString());
-        int[] ports = freePorts(6);
-        env.put("TLSROLLOUT_KAFKA_PORT", Integer.toString(ports[0]));
-        env.put("TLSROLLOUT_KAFKA_CONTROLLER_PORT", Integer.toString(ports[1]));
-        env.put("TLSROLLOUT_COLLECTOR_PORT", Integer.toString(ports[2]));
-        env.put("TLSROLLOUT_RULES_PORT", Integer.toString(ports[3]));
-        env.put("TLSROLLOUT_REMEDIATION_PORT", Integer.toString(ports[4]));
-        env.put("TLSROLLOUT_UI_PORT", Integer.toString(ports[5]));
-        env.put("TLSROLLOUT_KAFKA_PARTITIONS", Integer.toString(user.partitions()));
-        Matcher m = DB_URL.matcher(user.dbUrl());
-        String prefix = m.matches() ? m.group(1) : "jdbc:postgresql://127.0.0.1:5432/";
-        env.put("TLSROLLOUT_DB_URL", prefix + "tlsrollout_bench_" + id.toLowerCase());
-        env.put("TLSROLLOUT_DB_USER", user.dbUser());
-        env.put("TLSROLLOUT_DB_PASSWORD", user.dbPassword());
-        env.put("TLSROLLOUT_JAVA_OPTS", javaOptions != null ? javaOptions : user.javaOptions());
-        StackConfig config = StackConfig.fromEnvironment(user.root(), env);
         boolean withDatabase = components.contains(Component.REMEDIATION);
         if (withDatabase) {
             new Database(config).drop();
@@ -161,25 +139,6 @@ final class BenchStack implements AutoCloseable {
     /** The Kafka clients of the CLI's JVM log at WARN (slf4j-simple reads this before its first logger). */
     static void quietKafkaClients() {
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
-    }
-
-    /** Distinct free ports: all held open at once, since a port just closed may be handed out again. */
-    static int[] freePorts(int n) throws IOException {
-        ServerSocket[] sockets = new ServerSocket[n];
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                sockets[i] = new ServerSocket(0);
-                ports[i] = sockets[i].getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : sockets) {
-                if (s != null) {
-                    s.close();
-                }
-            }
-        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -2,7 +2,6 @@ package org.tlsrollout.cli.chaos;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,20 +45,7 @@ final class ChaosStack implements AutoCloseable {
         // The topic scans' consumers log through slf4j-simple: only their warnings belong in the run's output.
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
         String name = id.toLowerCase(Locale.ROOT);
-        Map<String, String> env = new HashMap<>();
-        env.put("TLSROLLOUT_HOME", base.root().resolve(".tlsrollout").resolve("chaos-" + name).toString());
-        env.put("TLSROLLOUT_KAFKA_PORT", Integer.toString(freePort()));
-        env.put("TLSROLLOUT_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
-        env.put("TLSROLLOUT_COLLECTOR_PORT", Integer.toString(freePort()));
-        env.put("TLSROLLOUT_RULES_PORT", Integer.toString(freePort()));
-        env.put("TLSROLLOUT_REMEDIATION_PORT", Integer.toString(freePort()));
-        env.put("TLSROLLOUT_UI_PORT", Integer.toString(freePort()));
-        env.put("TLSROLLOUT_KAFKA_PARTITIONS", Integer.toString(base.partitions()));
-        env.put("TLSROLLOUT_DB_URL", base.dbUrl().replaceFirst("/[A-Za-z0-9_]+(\\?.*)?$", "/tlsrollout_chaos_" + name + "$1"));
-        env.put("TLSROLLOUT_DB_USER", base.dbUser());
-        env.put("TLSROLLOUT_DB_PASSWORD", base.dbPassword());
-        env.put("TLSROLLOUT_JAVA_OPTS", base.javaOptions());
-        ChaosStack s = new ChaosStack(StackConfig.fromEnvironment(base.root(), env), out);
+        ChaosStack s = new ChaosStack(base.isolated("chaos-" + name, base.javaOptions()), out);
         // What an earlier, interrupted run may have left: its processes (second instances too), Kafka's data, the database.
         for (Component c : SERVICES) {
             s.stack.stop(c, 2);
@@ -95,7 +81,7 @@ final class ChaosStack implements AutoCloseable {
 
     /** Declares and starts instance {@code index} of a service on a free port. */
     void addInstance(Component c, int index) throws IOException {
-        stack.withInstance(c, index, freePort());
+        stack.withInstance(c, index, StackConfig.freePorts(1)[0]);
         instances.merge(c, index, Math::max);
         start(c, index);
     }
@@ -169,12 +155,6 @@ final class ChaosStack implements AutoCloseable {
             }
         }
         stack.down(true);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     static List<String> machineIds(String prefix, int n) {
