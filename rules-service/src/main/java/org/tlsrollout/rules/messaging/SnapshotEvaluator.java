@@ -1,20 +1,27 @@
 package org.tlsrollout.rules.messaging;
 
-import io.smallrye.common.annotation.NonBlocking;
-import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
-import org.eclipse.microprofile.reactive.messaging.Outgoing;
 import org.jboss.logging.Logger;
 import org.tlsrollout.contracts.EvaluationEvent;
 import org.tlsrollout.contracts.Json;
@@ -25,68 +32,130 @@ import org.tlsrollout.rules.metrics.EvaluationMetrics;
 
 /**
  * Snapshots in, evaluations out: every record of {@link Topics#SNAPSHOTS} is evaluated by the whole catalog
- * and published to {@link Topics#EVALUATIONS} keyed by machine id. The snapshot's offset is committed only
- * once Kafka acknowledged the evaluation (at least once; consumers keep the newest per machine). A record that
- * is not a snapshot is nacked, which sends it to {@code tlsrollout.snapshots.v1.dlq}.
+ * and published to {@link Topics#EVALUATIONS} keyed by machine id, with CloudEvents headers in binary mode.
+ * <p>
+ * The channel delivers a whole poll at a time ({@code batch=true}); the poll's evaluations are sent with the
+ * Kafka producer of the {@code evaluations} channel, and the poll is acknowledged, so its offsets committed, only
+ * once Kafka acknowledged every one of them (at least once; consumers keep the newest per machine). A record that
+ * is not a snapshot goes to {@code tlsrollout.snapshots.v1.dlq} (on the same channel) with SmallRye's dead-letter headers, and the rest
+ * of the poll goes on. A send that Kafka refuses (after the producer's own retries) fails the poll: the channel
+ * stops, health turns DOWN, and a restarted service evaluates the poll again. Per record this costs a parse, the
+ * catalog, one JSON write and one producer send, nothing else (docs/benchmarks.md, B1).
  */
 @ApplicationScoped
 public class SnapshotEvaluator {
     private static final Logger LOG = Logger.getLogger(SnapshotEvaluator.class);
-    private static final URI SOURCE = URI.create("urn:tlsrollout:rules-service");
+    static final String SOURCE = "urn:tlsrollout:rules-service";
+    private static final byte[] SPEC_VERSION = "1.0".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] TYPE = Topics.EVALUATION_EVENT_TYPE.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SOURCE_BYTES = SOURCE.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CONTENT_TYPE = "application/json".getBytes(StandardCharsets.UTF_8);
+    private static final String DLQ = Topics.dlq(Topics.SNAPSHOTS);
 
     private final RuleCatalog catalog;
     private final EvaluationMetrics metrics;
+    private final KafkaClientService clients;
+    private final Emitter<byte[]> deadLetters;
     private final Clock clock = Clock.systemUTC();
+    private volatile Producer<String, byte[]> producer;
 
-    public SnapshotEvaluator(RuleCatalog catalog, EvaluationMetrics metrics) {
+    public SnapshotEvaluator(RuleCatalog catalog, EvaluationMetrics metrics, KafkaClientService clients,
+            @Channel("evaluations") Emitter<byte[]> deadLetters) {
         this.catalog = catalog;
         this.metrics = metrics;
+        this.clients = clients;
+        this.deadLetters = deadLetters;
     }
 
     /*
-     * Non-blocking: evaluating is a few microseconds of CPU and touches no I/O. Without it Quarkus treats a method
-     * returning a Message as blocking and runs each record on a worker thread in order, two thread hand-offs per
-     * record (docs/benchmarks.md, B1).
+     * Blocking (ordered, on a worker thread): a poll of up to max.poll.records snapshots is some milliseconds of CPU,
+     * which must not hold the event loop; the consumer thread polls the next records meanwhile.
      */
     @Incoming("snapshots")
-    @Outgoing("evaluations")
-    @NonBlocking
-    public Message<byte[]> evaluate(Message<byte[]> in) {
-        MachineSnapshot snapshot;
-        try {
-            snapshot = parse(in.getPayload());
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.warnf("not a snapshot, sent to %s: %s", Topics.dlq(Topics.SNAPSHOTS), e.getMessage());
-            metrics.deadLettered();
-            in.nack(e);
-            return null; // skipped: nothing to publish
+    @Blocking
+    public CompletionStage<Void> evaluate(ConsumerRecords<String, byte[]> records) {
+        if (records.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
         }
+        Producer<String, byte[]> out = producer();
+        Pending pending = new Pending(records.count());
         Instant now = clock.instant();
-        EvaluationEvent evaluation = catalog.evaluate(snapshot, now);
-        byte[] json;
-        try {
-            json = Json.MAPPER.writeValueAsBytes(evaluation);
-        } catch (IOException e) {
-            in.nack(e);
-            return null;
+        for (ConsumerRecord<String, byte[]> record : records) {
+            MachineSnapshot snapshot;
+            try {
+                snapshot = parse(record.value());
+            } catch (IOException | IllegalArgumentException e) {
+                LOG.warnf("not a snapshot (%s-%d@%d), sent to %s: %s", record.topic(), record.partition(), record.offset(),
+                        DLQ, e.getMessage());
+                deadLetters.send(deadLetter(record, e)
+                        .withAck(() -> {
+                            metrics.deadLettered();
+                            pending.done(null);
+                            return CompletableFuture.completedFuture(null);
+                        })
+                        .withNack(error -> {
+                            pending.done(error);
+                            return CompletableFuture.completedFuture(null);
+                        }));
+                continue;
+            }
+            EvaluationEvent evaluation = catalog.evaluate(snapshot, now);
+            byte[] json;
+            try {
+                json = Json.MAPPER.writeValueAsBytes(evaluation);
+            } catch (IOException e) {
+                pending.done(new IllegalStateException("evaluation of " + snapshot.machineId() + " cannot be written", e));
+                continue;
+            }
+            Instant receivedAt = snapshot.receivedAt();
+            out.send(new ProducerRecord<>(Topics.EVALUATIONS, null, snapshot.machineId(), json, headers(snapshot, now)),
+                    (metadata, error) -> {
+                        if (error == null) {
+                            metrics.published(evaluation, receivedAt == null ? Duration.ZERO
+                                    : Duration.between(receivedAt, clock.instant()));
+                        }
+                        pending.done(error);
+                    });
         }
+        return pending.all;
+    }
+
+    private Producer<String, byte[]> producer() {
+        Producer<String, byte[]> p = producer;
+        if (p == null) {
+            p = clients.<String, byte[]>getProducer("evaluations").unwrap();
+            producer = p;
+        }
+        return p;
+    }
+
+    /** The CloudEvents attributes (binary mode) of api.md: the id is the snapshot's, so a replay keeps it. */
+    static RecordHeaders headers(MachineSnapshot snapshot, Instant now) {
         String id = snapshot.snapshotId() != null ? snapshot.snapshotId() : snapshot.machineId() + "@" + snapshot.collectedAt();
-        Metadata metadata = Metadata.of(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(snapshot.machineId()).build(),
-                OutgoingCloudEventMetadata.builder()
-                        .withId(id)
-                        .withType(Topics.EVALUATION_EVENT_TYPE)
-                        .withSource(SOURCE)
-                        .withSubject(snapshot.machineId())
-                        .withTimestamp(now.atZone(ZoneOffset.UTC))
-                        .build());
-        Instant receivedAt = snapshot.receivedAt();
-        return Message.of(json, metadata,
-                () -> {
-                    metrics.published(evaluation, receivedAt == null ? Duration.ZERO : Duration.between(receivedAt, clock.instant()));
-                    return in.ack();
-                },
-                reason -> in.nack(reason));
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("ce_specversion", SPEC_VERSION);
+        headers.add("ce_id", id.getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_type", TYPE);
+        headers.add("ce_source", SOURCE_BYTES);
+        headers.add("ce_subject", snapshot.machineId().getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_time", now.toString().getBytes(StandardCharsets.UTF_8));
+        headers.add("content-type", CONTENT_TYPE);
+        return headers;
+    }
+
+    /**
+     * The record as it came, to the dead-letter topic, with the dead-letter headers SmallRye's own dead-letter queue
+     * writes. Rare, so it goes the channel's ordinary way (which also keeps the channel's producer connected).
+     */
+    static Message<byte[]> deadLetter(ConsumerRecord<String, byte[]> record, Exception reason) {
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.add("dead-letter-exception-class-name", reason.getClass().getName().getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-reason", String.valueOf(reason.getMessage()).getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-partition", Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
+        return Message.of(record.value(), Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(DLQ).withKey(record.key()).withHeaders(headers).build()));
     }
 
     /**
@@ -103,5 +172,23 @@ public class SnapshotEvaluator {
             throw new IllegalArgumentException("machineId, siteCode, collectedAt, os and roles are required");
         }
         return snapshot;
+    }
+
+    /** The sends of one poll: completes when Kafka acknowledged all of them, or fails with the first refusal. */
+    private static final class Pending {
+        final CompletableFuture<Void> all = new CompletableFuture<>();
+        private final AtomicInteger left;
+
+        Pending(int sends) {
+            left = new AtomicInteger(sends);
+        }
+
+        void done(Throwable error) {
+            if (error != null) {
+                all.completeExceptionally(error);
+            } else if (left.decrementAndGet() == 0) {
+                all.complete(null);
+            }
+        }
     }
 }
