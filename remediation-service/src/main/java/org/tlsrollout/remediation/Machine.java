@@ -91,10 +91,6 @@ public class Machine extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    /** The seq of the machine's newest job (0: none yet). */
-    @Column(name = "job_seq")
-    public long jobSeq;
-
     /** The phase of a succeeded job that asked for a restart no snapshot has shown yet, or null. */
     @Enumerated(EnumType.STRING)
     @Column(name = "pending_restart_phase")

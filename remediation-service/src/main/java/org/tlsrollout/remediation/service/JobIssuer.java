@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
@@ -40,8 +39,8 @@ import org.tlsrollout.remediation.outbox.Outbox;
  * <ol>
  * <li>the targets that already have their job of this batch are only marked (a batch issued twice issues nothing
  * twice);</li>
- * <li>the others' {@code machine.job_seq} is bumped in one UPDATE ... RETURNING, their rows locked in id order (as
- * the evaluation upsert locks them, so the two cannot deadlock), which also returns their findings;</li>
+ * <li>the others' {@code machine_job_seq.job_seq} is bumped in one upsert, their seq rows locked in id order, which
+ * also returns their findings;</li>
  * <li>each job is planned ({@link JobPlanner}: from the FAIL results of the wave's phase, or, for a rollback wave,
  * from the previous values the rolled-back job recorded), checked against the agent allowlist, and signed, all in
  * parts on the signer's threads (every core) while this thread stores the parts already done; a target with
@@ -60,12 +59,19 @@ public class JobIssuer {
     private static final TypeReference<List<Action>> ACTIONS = new TypeReference<>() { };
     private static final TypeReference<List<PreviousValue>> PREVIOUS = new TypeReference<>() { };
 
-    /** Bumps the seq of the machines, locking their rows in id order, and returns what a job needs of them. */
+    /**
+     * Bumps the seq of those of the machines that have a row in {@code machine} (in id order, so that two issuers
+     * lock their seq rows in the same order) and returns what a job needs of them. A HOT update of a narrow row;
+     * the machine row itself is only read, as of the statement's snapshot.
+     */
     static final String BUMP_SEQ = """
-            UPDATE machine m SET job_seq = m.job_seq + 1
-            FROM (SELECT machine_id FROM machine WHERE machine_id = ANY(?) ORDER BY machine_id FOR UPDATE) l
-            WHERE m.machine_id = l.machine_id
-            RETURNING m.machine_id, m.job_seq, m.site_code, m.os_version, m.findings::text
+            WITH bumped AS (
+                INSERT INTO machine_job_seq AS s (machine_id, job_seq)
+                SELECT machine_id, 1 FROM machine WHERE machine_id = ANY(?) ORDER BY machine_id
+                ON CONFLICT (machine_id) DO UPDATE SET job_seq = s.job_seq + 1
+                RETURNING s.machine_id, s.job_seq)
+            SELECT b.machine_id, b.job_seq, m.site_code, m.os_version, m.findings::text
+            FROM bumped b JOIN machine m ON m.machine_id = b.machine_id
             """;
 
     static final String INSERT_JOBS = """
@@ -152,7 +158,7 @@ public class JobIssuer {
         for (JobClaims job : claims) {
             marks.put(job.sub(), new String[] {"ISSUED", null});
             if (inserted.contains(job.jti())) {
-                events.add(new JobEvent(UUID.randomUUID().toString(), JobEvent.Kind.ISSUED, job.jti(), wave.id(),
+                events.add(new JobEvent(Ids.timeOrdered(), JobEvent.Kind.ISSUED, job.jti(), wave.id(),
                         job.sub(), job.siteCode(), job.phase(), job.seq(), job.rules(), iat, null));
             }
         }
@@ -192,7 +198,7 @@ public class JobIssuer {
                     wave.id(), refusal.get());
             return skipped(id, "not signed: the agent allowlist refuses " + refusal.get());
         }
-        JobClaims claims = new JobClaims(JobClaims.ISSUER, id, UUID.randomUUID().toString(), iat.getEpochSecond(),
+        JobClaims claims = new JobClaims(JobClaims.ISSUER, id, Ids.timeOrdered(), iat.getEpochSecond(),
                 iat.minus(config.notBeforeSkew()).getEpochSecond(), exp.getEpochSecond(), target.seq(), wave.id(),
                 wave.phase(), target.siteCode(), plan.rules(), plan.actions());
         try {

@@ -20,7 +20,7 @@ import org.tlsrollout.contracts.Phase;
  * evaluation of a machine wins, whatever the order in which they come and however often: a row is only replaced by
  * one with a later {@code collected_at}; an equal one is the same snapshot again (a replay) and leaves the row.
  * <p>
- * The columns of the jobs ({@code job_seq}, {@code pending_restart_*}) are never written from an evaluation, with
+ * The columns of the jobs ({@code pending_restart_*}; the job seq has a table of its own) are never written from an evaluation, with
  * one exception: an evaluation whose {@code lastBootAt} is not before {@code pending_restart_since} shows that the
  * machine restarted after the job that asked for it was reported, and ends PENDING_RESTART. (Boot times are whole
  * seconds, and {@code pending_restart_since} is kept to the second, so "not before" is "after" at that precision.)

@@ -267,7 +267,7 @@ public class WaveEngine {
         for (String rule : (String[]) rs.getArray(7).getArray()) {
             rules.add(RuleId.valueOf(rule));
         }
-        return new JobEvent(java.util.UUID.randomUUID().toString(), kind, rs.getString(1), rs.getString(2),
+        return new JobEvent(Ids.timeOrdered(), kind, rs.getString(1), rs.getString(2),
                 rs.getString(3), rs.getString(4), Phase.valueOf(rs.getString(5)), rs.getLong(6), rules, at, detail);
     }
 

@@ -211,7 +211,7 @@ class OutboxTest {
     private Map<String, Long> seqs(List<String> machines) throws SQLException {
         Map<String, Long> seqs = new HashMap<>();
         for (String m : machines) {
-            seqs.put(m, count("SELECT job_seq FROM machine WHERE machine_id = ?", m));
+            seqs.put(m, count("SELECT coalesce(max(job_seq), 0) FROM machine_job_seq WHERE machine_id = ?", m));
         }
         return seqs;
     }

@@ -273,7 +273,8 @@ class OrphanGateTest {
         counts.put("job", count("SELECT count(*) FROM job WHERE site_code = ?", site));
         counts.put("outbox", count("SELECT count(*) FROM outbox o JOIN machine m ON m.machine_id = o.message_key"
                 + " WHERE m.site_code = ?", site));
-        counts.put("job_seq", count("SELECT coalesce(sum(job_seq), 0) FROM machine WHERE site_code = ?", site));
+        counts.put("job_seq", count("SELECT coalesce(sum(s.job_seq), 0) FROM machine_job_seq s"
+                + " JOIN machine m USING (machine_id) WHERE m.site_code = ?", site));
         return counts;
     }
 
