@@ -28,9 +28,16 @@ import org.tlsrollout.contracts.PhaseState;
  * then DISABLE_LEGACY once the orphan gate opens.
  */
 public final class Demo {
-    public record Options(int machines, int sites, double failureRate, long seed, int maxInFlight, int maxCyclesPerPhase,
+    /**
+     * @param maxIdleCycles rounds of agent cycles in a row without progress (no snapshot sent, no job handled, no
+     *                      count or wave changed) after which a step gives up
+     */
+    public record Options(int machines, int sites, double failureRate, long seed, int maxInFlight, int maxIdleCycles,
             double maxFailureRate) {
     }
+
+    /** The shortest round: agents that only poll take a moment, while the services' pipeline needs a few seconds. */
+    private static final long MIN_ROUND_MILLIS = 1000;
 
     private static final List<String> NOT_DONE =
             List.of(PhaseState.NONCOMPLIANT.name(), PhaseState.UNKNOWN.name(), PhaseState.PENDING_RESTART.name());
@@ -108,22 +115,31 @@ public final class Demo {
         return 0;
     }
 
-    /** Every agent enrolls and reports once, until remediation-service knows every machine. */
+    /**
+     * Every agent enrolls and reports its snapshot (then only polls while nothing changes), until
+     * remediation-service knows every machine.
+     */
     private void inventory(SimulatedFleet fleet, int machines) {
         out.println("\nInventory: every agent enrolls and reports its snapshot");
         try (ProgressBar bar = bar("inventory", machines)) {
-            for (int round = 0; round < options.maxCyclesPerPhase(); round++) {
-                check(fleet.cycle(options.maxInFlight()).join());
+            long before = -1;
+            for (int idle = 0, round = 0; idle < options.maxIdleCycles() && round < maxRounds(); round++) {
+                long started = System.nanoTime();
+                FleetReport report = fleet.cycle(options.maxInFlight()).join();
+                check(report);
                 long known = machines(api.progress());
                 bar.stepTo(known);
                 if (known >= machines) {
                     return;
                 }
-                sleep(1000);
+                idle = known > before || active(report) ? 0 : idle + 1;
+                before = known;
+                pace(started);
             }
         }
         throw new StackException("remediation-service does not know every machine after "
-                + options.maxCyclesPerPhase() + " cycles; see the logs in " + config.logs());
+                + options.maxIdleCycles() + " agent cycles without progress (or " + maxRounds() + " in all); see the logs in "
+                + config.logs());
     }
 
     /** One phase: a wave per site that has work, then agent cycles until the waves end and the states settle. */
@@ -148,18 +164,26 @@ public final class Demo {
         }
         boolean halted = false;
         try (ProgressBar bar = bar(phase.name(), total)) {
-            for (int round = 0; round < options.maxCyclesPerPhase(); round++) {
-                check(fleet.cycle(options.maxInFlight()).join());
+            String seen = null;
+            for (int idle = 0, round = 0; idle < options.maxIdleCycles() && round < maxRounds(); round++) {
+                long started = System.nanoTime();
+                FleetReport report = fleet.cycle(options.maxInFlight()).join();
+                check(report);
                 progress = api.progress();
                 JsonNode counts = totals(progress, phase);
                 bar.stepTo(total - notDone(counts));
                 boolean running = false;
                 int haltedNow = 0;
+                StringBuilder now = new StringBuilder(counts.toString());
                 for (String id : waves.values()) {
-                    String state = api.wave(id).path("state").asText();
+                    JsonNode wave = api.wave(id);
+                    String state = wave.path("state").asText();
                     running |= state.equals("RUNNING") || state.equals("PLANNED");
                     haltedNow += state.equals("HALTED") ? 1 : 0;
+                    now.append(state).append(wave.path("counts"));
                 }
+                idle = active(report) || !now.toString().equals(seen) ? 0 : idle + 1;
+                seen = now.toString();
                 bar.setExtraMessage(String.format(Locale.ROOT, "%s%s", compact(counts),
                         haltedNow > 0 ? ", " + haltedNow + " wave(s) HALTED" : ""));
                 if (haltedNow > 0 && !running) {
@@ -169,6 +193,7 @@ public final class Demo {
                 if (!running && notDone(counts) == 0) {
                     break;
                 }
+                pace(started);
             }
         }
         for (Map.Entry<String, String> wave : waves.entrySet()) {
@@ -183,7 +208,8 @@ public final class Demo {
         }
         long left = notDone(totals(api.progress(), phase));
         if (!halted && left > 0) {
-            stuck.add(phase + ": " + left + " machines not done after " + options.maxCyclesPerPhase() + " agent cycles");
+            stuck.add(phase + ": " + left + " machines not done after " + options.maxIdleCycles()
+                    + " agent cycles without progress (or " + maxRounds() + " in all)");
         }
         return !halted && left == 0;
     }
@@ -231,6 +257,24 @@ public final class Demo {
                 out.printf(" %15d", totals(progress, phase).path(s.name()).asLong());
             }
             out.println();
+        }
+    }
+
+    /** Whether agents did something in this round: a snapshot sent or a job handled (failed cycles are not). */
+    private static boolean active(FleetReport report) {
+        return report.snapshotsSent() + report.succeeded() + report.failed() + report.rejected() > 0;
+    }
+
+    /** A bound on the rounds of one step, however busy the agents keep. */
+    private int maxRounds() {
+        return options.maxIdleCycles() * 25;
+    }
+
+    /** Waits out the rest of the shortest round that began at {@code started} (System.nanoTime()). */
+    private static void pace(long started) {
+        long left = MIN_ROUND_MILLIS - (System.nanoTime() - started) / 1_000_000;
+        if (left > 0) {
+            sleep(left);
         }
     }
 
