@@ -38,6 +38,8 @@ public final class Demo {
 
     /** The shortest round: agents that only poll take a moment, while the services' pipeline needs a few seconds. */
     private static final long MIN_ROUND_MILLIS = 1000;
+    /** {@code -Dtlsrollout.demo.rounds=true}: a line per round of agent cycles (how long, what the agents did). */
+    private static final boolean TRACE_ROUNDS = Boolean.getBoolean("tlsrollout.demo.rounds");
 
     private static final List<String> NOT_DONE =
             List.of(PhaseState.NONCOMPLIANT.name(), PhaseState.UNKNOWN.name(), PhaseState.PENDING_RESTART.name());
@@ -127,6 +129,7 @@ public final class Demo {
                 long started = System.nanoTime();
                 FleetReport report = fleet.cycle(options.maxInFlight()).join();
                 check(report);
+                trace("inventory", round, started, report);
                 long known = machines(api.progress());
                 bar.stepTo(known);
                 if (known >= machines) {
@@ -169,6 +172,7 @@ public final class Demo {
                 long started = System.nanoTime();
                 FleetReport report = fleet.cycle(options.maxInFlight()).join();
                 check(report);
+                trace(phase.name(), round, started, report);
                 progress = api.progress();
                 JsonNode counts = totals(progress, phase);
                 bar.stepTo(total - notDone(counts));
@@ -263,6 +267,15 @@ public final class Demo {
     /** Whether agents did something in this round: a snapshot sent or a job handled (failed cycles are not). */
     private static boolean active(FleetReport report) {
         return report.snapshotsSent() + report.succeeded() + report.failed() + report.rejected() > 0;
+    }
+
+    private void trace(String step, int round, long started, FleetReport r) {
+        if (TRACE_ROUNDS) {
+            out.printf(Locale.ROOT, "  [%s round %d: %d agents in %.1f s: %d enrolled, %d snapshots, %d jobs, %d failed "
+                    + "cycles, %d retries]%n", step, round, r.agents(), (System.nanoTime() - started) / 1e9,
+                    r.enrollments(), r.snapshotsSent(), r.succeeded() + r.failed() + r.rejected(), r.cyclesFailed(),
+                    r.retries());
+        }
     }
 
     /** A bound on the rounds of one step, however busy the agents keep. */
