@@ -19,6 +19,7 @@ import org.tlsrollout.agent.sim.EstateGenerator;
 import org.tlsrollout.agent.sim.FleetReport;
 import org.tlsrollout.agent.sim.SimulatedEstate;
 import org.tlsrollout.agent.sim.SimulatedFleet;
+import org.tlsrollout.agent.sim.SimulatedMachine;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
 
@@ -40,6 +41,10 @@ public final class Demo {
     private static final long MIN_ROUND_MILLIS = 1000;
     /** {@code -Dtlsrollout.demo.rounds=true}: a line per round of agent cycles (how long, what the agents did). */
     private static final boolean TRACE_ROUNDS = Boolean.getBoolean("tlsrollout.demo.rounds");
+    /** Rounds without progress, while a wave runs, after which every agent of the estate cycles, not only those with work. */
+    private static final int WIDEN_AFTER = 10;
+    /** Machines a page when listing them (remediation-service's largest page). */
+    private static final int PAGE = 500;
 
     private static final List<String> NOT_DONE =
             List.of(PhaseState.NONCOMPLIANT.name(), PhaseState.UNKNOWN.name(), PhaseState.PENDING_RESTART.name());
@@ -145,10 +150,15 @@ public final class Demo {
                 + config.logs());
     }
 
-    /** One phase: a wave per site that has work, then agent cycles until the waves end and the states settle. */
+    /**
+     * One phase: a wave per site that has work, then agent cycles until the waves end and the states settle. Only
+     * the agents of machines not done in the phase cycle (the others have nothing to do: no wave targets them);
+     * should the waves stop moving for a while, every agent of the estate cycles from then on.
+     */
     private boolean runPhase(SimulatedFleet fleet, Phase phase) {
         JsonNode progress = api.progress();
         long total = machines(progress);
+        List<SimulatedMachine> cycled = notDone(fleet.estate(), phase);
         out.printf("%nPhase %s: %d machines not done yet%n", phase, notDone(totals(progress, phase)));
         Map<String, String> waves = new LinkedHashMap<>();
         for (JsonNode site : progress.path("sites")) {
@@ -170,7 +180,7 @@ public final class Demo {
             String seen = null;
             for (int idle = 0, round = 0; idle < options.maxIdleCycles() && round < maxRounds(); round++) {
                 long started = System.nanoTime();
-                FleetReport report = fleet.cycle(options.maxInFlight()).join();
+                FleetReport report = fleet.cycle(cycled, options.maxInFlight()).join();
                 check(report);
                 trace(phase.name(), round, started, report);
                 progress = api.progress();
@@ -188,6 +198,12 @@ public final class Demo {
                 }
                 idle = active(report) || !now.toString().equals(seen) ? 0 : idle + 1;
                 seen = now.toString();
+                if (running && idle >= WIDEN_AFTER && cycled.size() < fleet.estate().size()) {
+                    out.printf("  nothing moved for %d rounds of %d agents: every agent cycles from now on%n", idle,
+                            cycled.size());
+                    cycled = fleet.estate().machines();
+                    idle = 0;
+                }
                 bar.setExtraMessage(String.format(Locale.ROOT, "%s%s", compact(counts),
                         haltedNow > 0 ? ", " + haltedNow + " wave(s) HALTED" : ""));
                 if (haltedNow > 0 && !running) {
@@ -262,6 +278,26 @@ public final class Demo {
             }
             out.println();
         }
+    }
+
+    /** The estate's machines in a state that is not done in this phase (remediation-service's list, paged). */
+    private List<SimulatedMachine> notDone(SimulatedEstate estate, Phase phase) {
+        java.util.BitSet found = new java.util.BitSet(estate.size());
+        for (String site : sites) {
+            for (String state : NOT_DONE) {
+                for (int page = 0; ; page++) {
+                    JsonNode items = api.machines(site, phase.name(), state, page, PAGE).path("items");
+                    items.forEach(m -> estate.machine(m.path("machineId").asText())
+                            .ifPresent(machine -> found.set(machine.index())));
+                    if (items.size() < PAGE) {
+                        break;
+                    }
+                }
+            }
+        }
+        List<SimulatedMachine> machines = new ArrayList<>(found.cardinality());
+        found.stream().forEach(i -> machines.add(estate.machine(i)));
+        return machines;
     }
 
     /** Whether agents did something in this round: a snapshot sent or a job handled (failed cycles are not). */
