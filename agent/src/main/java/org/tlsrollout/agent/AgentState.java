@@ -8,8 +8,8 @@ import org.tlsrollout.contracts.MachineSnapshot;
 /**
  * What one agent keeps between cycles: its token, the snapshot not yet accepted (never dropped: sent again
  * before a new one is collected), when the machine was last reported as it is, the results not yet delivered,
- * the last applied job {@code seq} and its snapshot counter. {@link FileAgentState} keeps the sequences and results on disk; the simulator keeps them in
- * each simulated machine.
+ * the last applied job {@code seq} and its snapshot counter. {@link FileAgentState} keeps the sequences and
+ * results on disk; the simulator keeps them in each simulated machine.
  */
 public interface AgentState {
     SequenceStore jobSequence();

@@ -41,7 +41,10 @@ public final class Demo {
     private static final long MIN_ROUND_MILLIS = 1000;
     /** {@code -Dtlsrollout.demo.rounds=true}: a line per round of agent cycles (how long, what the agents did). */
     private static final boolean TRACE_ROUNDS = Boolean.getBoolean("tlsrollout.demo.rounds");
-    /** Rounds without progress, while a wave runs, after which every agent of the estate cycles, not only those with work. */
+    /**
+     * Rounds without progress, while a wave runs or machines are not done, after which every agent of the estate
+     * cycles, not only those with work.
+     */
     private static final int WIDEN_AFTER = 10;
     /** Machines a page when listing them (remediation-service's largest page). */
     private static final int PAGE = 500;
@@ -146,14 +149,14 @@ public final class Demo {
             }
         }
         throw new StackException("remediation-service does not know every machine after "
-                + options.maxIdleCycles() + " agent cycles without progress (or " + maxRounds() + " in all); see the logs in "
-                + config.logs());
+                + options.maxIdleCycles() + " agent cycles without progress (or " + maxRounds()
+                + " in all); see the logs in " + config.logs());
     }
 
     /**
      * One phase: a wave per site that has work, then agent cycles until the waves end and the states settle. Only
      * the agents of machines not done in the phase cycle (the others have nothing to do: no wave targets them);
-     * should the waves stop moving for a while, every agent of the estate cycles from then on.
+     * should nothing move for a while before the phase is done, every agent of the estate cycles from then on.
      */
     private boolean runPhase(SimulatedFleet fleet, Phase phase) {
         JsonNode progress = api.progress();
@@ -198,7 +201,7 @@ public final class Demo {
                 }
                 idle = active(report) || !now.toString().equals(seen) ? 0 : idle + 1;
                 seen = now.toString();
-                if (running && idle >= WIDEN_AFTER && cycled.size() < fleet.estate().size()) {
+                if ((running || notDone(counts) > 0) && idle >= WIDEN_AFTER && cycled.size() < fleet.estate().size()) {
                     out.printf("  nothing moved for %d rounds of %d agents: every agent cycles from now on%n", idle,
                             cycled.size());
                     cycled = fleet.estate().machines();
@@ -307,8 +310,8 @@ public final class Demo {
 
     private void trace(String step, int round, long started, FleetReport r) {
         if (TRACE_ROUNDS) {
-            out.printf(Locale.ROOT, "  [%s round %d: %d agents in %.1f s: %d enrolled, %d snapshots, %d jobs, %d failed "
-                    + "cycles, %d retries]%n", step, round, r.agents(), (System.nanoTime() - started) / 1e9,
+            out.printf(Locale.ROOT, "  [%s round %d: %d agents in %.1f s: %d enrolled, %d snapshots, %d jobs, "
+                    + "%d failed cycles, %d retries]%n", step, round, r.agents(), (System.nanoTime() - started) / 1e9,
                     r.enrollments(), r.snapshotsSent(), r.succeeded() + r.failed() + r.rejected(), r.cyclesFailed(),
                     r.retries());
         }
