@@ -38,6 +38,7 @@ import org.tlsrollout.agent.registry.Registry;
 import org.tlsrollout.agent.snapshot.LogSource;
 import org.tlsrollout.agent.snapshot.SnapshotCollector;
 import org.tlsrollout.contracts.AgentJob;
+import org.tlsrollout.contracts.JobOutcome;
 import org.tlsrollout.contracts.JobResult;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.MachineSnapshot;
@@ -47,12 +48,15 @@ import org.tlsrollout.contracts.SnapshotSchema;
  * The agent of one machine (api.md). One {@link #cycle()}:
  * <ol>
  *   <li>enrolls when it has no valid token;</li>
- *   <li>sends the snapshot still pending from an earlier cycle, if any, else collects and sends a new one;</li>
+ *   <li>sends the snapshot still pending from an earlier cycle, if any; else, when a report is due, collects and
+ *       sends a new one. A report is due when no accepted snapshot describes the machine as it is (none yet in
+ *       this process, or a job changed the machine since) or the last one is older than
+ *       {@link AgentConfig#reportInterval()};</li>
  *   <li>polls its jobs and handles them in {@code seq} order: delivers a result kept from an earlier cycle, or
  *       verifies the job (refreshing the trusted keys once when it names an unknown kid), applies or rejects
  *       it, and reports the result (REJECTED with the reason);</li>
- *   <li>after a RESTART action: restarts through {@link Host} once the result is delivered, and sends a new
- *       snapshot (also after RUN_PROBES).</li>
+ *   <li>after a job applied or failed (not rejected) sends a new snapshot once its result is delivered; after a
+ *       RESTART action restarts through {@link Host} first.</li>
  * </ol>
  * A 401 makes it enroll again and repeat the call once; a 503 or 429 makes it wait {@code Retry-After} and
  * repeat, a network error makes it wait a moment and repeat, up to {@link AgentConfig#maxAttempts()} calls; a
@@ -123,10 +127,10 @@ public final class Agent {
         return machineId;
     }
 
-    /** One cycle: report, poll, handle every job, report again when a job asks for it. */
+    /** One cycle: report when due, poll, handle every job, report again when a job changed the machine. */
     public CompletableFuture<CycleReport> cycle() {
         Cycle c = new Cycle();
-        return report(c, null)
+        return (reportDue() ? report(c, null) : CompletableFuture.<Void>completedFuture(null))
                 .thenCompose(v -> pollAndHandle(c))
                 .thenApply(v -> c.report());
     }
@@ -143,6 +147,15 @@ public final class Agent {
     }
 
     // ---- snapshots ------------------------------------------------------------------------------------------
+
+    /** A snapshot pending, none accepted that describes the machine as it is, or the last one too old. */
+    private boolean reportDue() {
+        if (state.pendingSnapshot() != null) {
+            return true;
+        }
+        Instant last = state.lastReportedAt();
+        return last == null || !clock.instant().isBefore(last.plus(config.reportInterval()));
+    }
 
     private CompletableFuture<Void> report(Cycle c, List<MachineSnapshot.Probe> probes) {
         MachineSnapshot pending = state.pendingSnapshot();
@@ -165,6 +178,7 @@ public final class Agent {
         return retrying(c, () -> authed(c, token -> http.postSnapshot(token, snapshot)))
                 .thenApply(id -> {
                     state.pendingSnapshot(null);
+                    state.lastReportedAt(clock.instant());
                     c.snapshotsSent++;
                     return true;
                 })
@@ -223,8 +237,16 @@ public final class Agent {
                     }
                     return CompletableFuture.completedFuture(v);
                 })
-                .thenApplyAsync(v -> v instanceof Verification.Verified ok
-                        ? jobs.apply(jobId, ok) : jobs.reject(jobId, (Verification.Rejected) v), executor)
+                .thenApplyAsync(v -> {
+                    if (v instanceof Verification.Verified ok) {
+                        HandledJob applied = jobs.apply(jobId, ok);
+                        if (applied.result().outcome() != JobOutcome.REJECTED) {
+                            state.lastReportedAt(null); // applied or failed: the machine may have changed
+                        }
+                        return applied;
+                    }
+                    return jobs.reject(jobId, (Verification.Rejected) v);
+                }, executor)
                 .thenCompose(handled -> {
                     count(c, handled);
                     return deliver(c, jobId, handled.result())
@@ -248,7 +270,7 @@ public final class Agent {
 
     /** What follows a delivered result: probes to report, a restart, a new snapshot. */
     private void after(Cycle c, HandledJob handled) {
-        if (handled.snapshotRequested()) {
+        if (handled.snapshotRequested() || handled.result().outcome() != JobOutcome.REJECTED) {
             c.snapshotNeeded = true;
         }
         if (handled.probes() != null) {

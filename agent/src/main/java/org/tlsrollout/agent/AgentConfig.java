@@ -27,6 +27,10 @@ import org.tlsrollout.contracts.JobClaims;
  * @param agentVersion        reported in every snapshot
  * @param caFile              the CA (PEM) the services' certificates must be issued by, trusted alone for every
  *                            https call (enroll, snapshots, jobs, key refresh); null: the JVM's default trust store
+ * @param reportInterval      how old the last accepted snapshot may grow before a cycle reports a new one although
+ *                            the machine did not change (default 1 hour; zero: every cycle). A cycle always reports
+ *                            when no snapshot was accepted yet in this process (first cycle, after a restart), when
+ *                            one is still pending, and after a job was applied or failed (it changed the machine)
  */
 public record AgentConfig(
         URI collectorUrl,
@@ -43,7 +47,8 @@ public record AgentConfig(
         Duration requestTimeout,
         Duration knownErrorLookBack,
         String agentVersion,
-        Path caFile) {
+        Path caFile,
+        Duration reportInterval) {
 
     public static final String VERSION = "0.1.0";
 
@@ -55,13 +60,20 @@ public record AgentConfig(
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
+        Objects.requireNonNull(reportInterval, "reportInterval");
+        if (reportInterval.isNegative()) {
+            throw new IllegalArgumentException("reportInterval must not be negative");
+        }
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Builds a configuration with the defaults: https-only refresh, 60 s skew, 5 attempts, 24 h look-back. */
+    /**
+     * Builds a configuration with the defaults: https-only refresh, 60 s skew, 5 attempts, 24 h look-back, a
+     * snapshot at least every hour.
+     */
     public static final class Builder {
         private URI collectorUrl;
         private URI remediationUrl;
@@ -78,6 +90,7 @@ public record AgentConfig(
         private Duration knownErrorLookBack = Duration.ofHours(24);
         private String agentVersion = VERSION;
         private Path caFile;
+        private Duration reportInterval = Duration.ofHours(1);
 
         public Builder collectorUrl(URI v) {
             collectorUrl = v;
@@ -154,10 +167,15 @@ public record AgentConfig(
             return this;
         }
 
+        public Builder reportInterval(Duration v) {
+            reportInterval = v;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(collectorUrl, remediationUrl, enrollSecret, pinnedJwks, jwksRefreshUrl,
                     trustJwksRefreshOver, clockSkew, expectedIssuer, maxAttempts, defaultRetryAfter, maxRetryAfter,
-                    requestTimeout, knownErrorLookBack, agentVersion, caFile);
+                    requestTimeout, knownErrorLookBack, agentVersion, caFile, reportInterval);
         }
     }
 }

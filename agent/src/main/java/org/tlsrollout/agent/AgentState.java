@@ -7,9 +7,9 @@ import org.tlsrollout.contracts.MachineSnapshot;
 
 /**
  * What one agent keeps between cycles: its token, the snapshot not yet accepted (never dropped: sent again
- * before a new one is collected), the results not yet delivered, the last applied job {@code seq} and its
- * snapshot counter. {@link FileAgentState} keeps the sequences and results on disk; the simulator keeps them in
- * each simulated machine.
+ * before a new one is collected), when the machine was last reported as it is, the results not yet delivered,
+ * the last applied job {@code seq} and its snapshot counter. {@link FileAgentState} keeps the sequences and
+ * results on disk; the simulator keeps them in each simulated machine.
  */
 public interface AgentState {
     SequenceStore jobSequence();
@@ -28,4 +28,13 @@ public interface AgentState {
     MachineSnapshot pendingSnapshot();
 
     void pendingSnapshot(MachineSnapshot snapshot);
+
+    /**
+     * When the collector accepted the last snapshot that still describes the machine; null when there is none:
+     * no snapshot accepted yet (kept in memory, so a restarted agent reports at once), or a job changed the
+     * machine since.
+     */
+    Instant lastReportedAt();
+
+    void lastReportedAt(Instant at);
 }

@@ -6,8 +6,8 @@ import org.tlsrollout.agent.jobs.FileSequenceStore;
 
 /**
  * The state of an agent on a real machine, in its state folder: {@code job.seq} (last applied job),
- * {@code snapshot.seq}, {@code results/} (undelivered results). The token and the pending snapshot stay in
- * memory: after a restart the agent enrolls again and collects a new snapshot.
+ * {@code snapshot.seq}, {@code results/} (undelivered results). The token, the pending snapshot and when the
+ * machine was last reported stay in memory: after a restart the agent enrolls again and reports a new snapshot.
  */
 public final class FileAgentState extends StoreBackedAgentState {
 

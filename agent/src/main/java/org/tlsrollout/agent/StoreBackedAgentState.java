@@ -6,8 +6,8 @@ import org.tlsrollout.agent.jobs.SequenceStore;
 import org.tlsrollout.contracts.MachineSnapshot;
 
 /**
- * Agent state over given sequence and result stores; the token and the pending snapshot stay in memory (after a
- * restart the agent enrolls again and collects a new snapshot).
+ * Agent state over given sequence and result stores; the token, the pending snapshot and when the machine was
+ * last reported stay in memory (after a restart the agent enrolls again and reports a new snapshot).
  */
 abstract class StoreBackedAgentState implements AgentState {
     private final SequenceStore jobSequence;
@@ -16,6 +16,7 @@ abstract class StoreBackedAgentState implements AgentState {
     private volatile String token;
     private volatile Instant tokenExpiresAt;
     private volatile MachineSnapshot pending;
+    private volatile Instant lastReportedAt;
 
     StoreBackedAgentState(SequenceStore jobSequence, SequenceStore snapshotSequence, ResultStore results) {
         this.jobSequence = jobSequence;
@@ -62,5 +63,15 @@ abstract class StoreBackedAgentState implements AgentState {
     @Override
     public void pendingSnapshot(MachineSnapshot snapshot) {
         this.pending = snapshot;
+    }
+
+    @Override
+    public Instant lastReportedAt() {
+        return lastReportedAt;
+    }
+
+    @Override
+    public void lastReportedAt(Instant at) {
+        this.lastReportedAt = at;
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.jwk.ECKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -119,12 +120,59 @@ class AgentEndToEndTest {
     }
 
     @Test
-    void theNextCycleFindsNothingToDoAndReportsOnce() throws Exception {
+    void theNextCycleFindsNothingToDoAndOnlyPollsWhileTheMachineIsUnchangedAndTheReportRecent() throws Exception {
         Agent agent = agent(config().build());
         await(agent.cycle());
         CycleReport second = await(agent.cycle());
-        assertThat(second).isEqualTo(new CycleReport(0, 1, false, 0, 0, 0, 0, 0, 0));
+        assertThat(second).isEqualTo(new CycleReport(0, 0, false, 0, 0, 0, 0, 0, 0));
         assertThat(services.enrollments()).isEqualTo(1);
+        assertThat(services.snapshots(MACHINE)).hasSize(1);
+        assertThat(services.log()).containsSubsequence("POST /api/v1/snapshots 202",
+                "GET /api/v1/agents/" + MACHINE + "/jobs 200", "GET /api/v1/agents/" + MACHINE + "/jobs 200");
+    }
+
+    @Test
+    void aReportIsDueAgainOnceTheLastIsOlderThanTheReportInterval() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        Agent agent = Agent.builder(config().reportInterval(Duration.ofMinutes(30)).build()).machine(MACHINE, "P01")
+                .http(http).state(state).registry(registry).host(host).deployments(host).prober(host).executor(executor)
+                .clock(clock).build();
+        assertThat(await(agent.cycle()).snapshotsSent()).isEqualTo(1);
+
+        clock.now = clock.now.plus(Duration.ofMinutes(29));
+        assertThat(await(agent.cycle()).snapshotsSent()).isZero();
+        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        assertThat(await(agent.cycle()).snapshotsSent()).isEqualTo(1);
+        assertThat(await(agent.cycle()).snapshotsSent()).isZero();
+        assertThat(services.snapshots(MACHINE)).extracting(MachineSnapshot::sequence).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void withAReportIntervalOfZeroEveryCycleReports() throws Exception {
+        Agent agent = agent(config().reportInterval(Duration.ZERO).build());
+        await(agent.cycle());
+        assertThat(await(agent.cycle())).isEqualTo(new CycleReport(0, 1, false, 0, 0, 0, 0, 0, 0));
+    }
+
+    @Test
+    void aJobWithoutRestartIsFollowedBySnapshotInTheSameCycleAndARejectedOneIsNot() throws Exception {
+        Agent agent = agent(config().build());
+        await(agent.cycle());
+        job(signing, Action.setDword(RegistryKeys.NET4, RegistryKeys.SCH_USE_STRONG_CRYPTO, 1));
+
+        CycleReport applied = await(agent.cycle());
+        assertThat(applied.succeeded()).isEqualTo(1);
+        assertThat(applied.snapshotsSent()).isEqualTo(1);
+        List<MachineSnapshot> snapshots = services.snapshots(MACHINE);
+        assertThat(snapshots).hasSize(2);
+        assertThat(snapshots.get(1).registry().get(RegistryKeys.NET4))
+                .containsEntry(RegistryKeys.SCH_USE_STRONG_CRYPTO, 1L);
+        assertThat(snapshots.get(1).pendingReboot()).isTrue();
+
+        job(TestJobs.newKey("job-key-1"), Action.setDword(RegistryKeys.NET2, RegistryKeys.SCH_USE_STRONG_CRYPTO, 1));
+        CycleReport rejected = await(agent.cycle());
+        assertThat(rejected.rejected()).isEqualTo(1);
+        assertThat(rejected.snapshotsSent()).isZero();
     }
 
     @Test
@@ -137,8 +185,9 @@ class AgentEndToEndTest {
         CycleReport report = await(agent.cycle());
         assertThat(report.enrollments()).isEqualTo(1);
         assertThat(report.succeeded()).isEqualTo(1);
+        assertThat(report.snapshotsSent()).isEqualTo(1);
         assertThat(services.enrollments()).isEqualTo(2);
-        assertThat(services.log()).contains("POST /api/v1/snapshots 401");
+        assertThat(services.log()).contains("GET /api/v1/agents/" + MACHINE + "/jobs 401");
     }
 
     @Test
@@ -209,6 +258,9 @@ class AgentEndToEndTest {
         CycleReport report = await(agent.cycle());
         assertThat(report.resent()).isEqualTo(1);
         assertThat(report.succeeded()).isZero();
+        assertThat(report.snapshotsSent()).as("the job changed the machine; no snapshot since").isEqualTo(1);
+        assertThat(services.snapshots(MACHINE).get(services.snapshots(MACHINE).size() - 1).registry()
+                .get(RegistryKeys.NET4)).containsEntry(RegistryKeys.SCH_USE_STRONG_CRYPTO, 1L);
         assertThat(services.results().get(id).outcome()).isEqualTo(JobOutcome.SUCCEEDED);
         assertThat(services.results().get(id).previousValues())
                 .containsExactly(new PreviousValue(RegistryKeys.NET4, RegistryKeys.SCH_USE_STRONG_CRYPTO, null));
@@ -270,5 +322,29 @@ class AgentEndToEndTest {
             assertThat(await(c).snapshotsSent()).isEqualTo(1);
         }
         assertThat(services.snapshotCount()).isEqualTo(200);
+    }
+
+    /** A clock the test moves by hand. */
+    static final class MutableClock extends Clock {
+        volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 }

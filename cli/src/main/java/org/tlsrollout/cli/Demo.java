@@ -19,6 +19,7 @@ import org.tlsrollout.agent.sim.EstateGenerator;
 import org.tlsrollout.agent.sim.FleetReport;
 import org.tlsrollout.agent.sim.SimulatedEstate;
 import org.tlsrollout.agent.sim.SimulatedFleet;
+import org.tlsrollout.agent.sim.SimulatedMachine;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
 
@@ -28,9 +29,25 @@ import org.tlsrollout.contracts.PhaseState;
  * then DISABLE_LEGACY once the orphan gate opens.
  */
 public final class Demo {
-    public record Options(int machines, int sites, double failureRate, long seed, int maxInFlight, int maxCyclesPerPhase,
+    /**
+     * @param maxIdleCycles rounds of agent cycles in a row without progress (no snapshot sent, no job handled, no
+     *                      count or wave changed) after which a step gives up
+     */
+    public record Options(int machines, int sites, double failureRate, long seed, int maxInFlight, int maxIdleCycles,
             double maxFailureRate) {
     }
+
+    /** The shortest round: agents that only poll take a moment, while the services' pipeline needs a few seconds. */
+    private static final long MIN_ROUND_MILLIS = 1000;
+    /** {@code -Dtlsrollout.demo.rounds=true}: a line per round of agent cycles (how long, what the agents did). */
+    private static final boolean TRACE_ROUNDS = Boolean.getBoolean("tlsrollout.demo.rounds");
+    /**
+     * Rounds without progress, while a wave runs or machines are not done, after which every agent of the estate
+     * cycles, not only those with work.
+     */
+    private static final int WIDEN_AFTER = 10;
+    /** Machines a page when listing them (remediation-service's largest page). */
+    private static final int PAGE = 500;
 
     private static final List<String> NOT_DONE =
             List.of(PhaseState.NONCOMPLIANT.name(), PhaseState.UNKNOWN.name(), PhaseState.PENDING_RESTART.name());
@@ -108,28 +125,43 @@ public final class Demo {
         return 0;
     }
 
-    /** Every agent enrolls and reports once, until remediation-service knows every machine. */
+    /**
+     * Every agent enrolls and reports its snapshot (then only polls while nothing changes), until
+     * remediation-service knows every machine.
+     */
     private void inventory(SimulatedFleet fleet, int machines) {
         out.println("\nInventory: every agent enrolls and reports its snapshot");
         try (ProgressBar bar = bar("inventory", machines)) {
-            for (int round = 0; round < options.maxCyclesPerPhase(); round++) {
-                check(fleet.cycle(options.maxInFlight()).join());
+            long before = -1;
+            for (int idle = 0, round = 0; idle < options.maxIdleCycles() && round < maxRounds(); round++) {
+                long started = System.nanoTime();
+                FleetReport report = fleet.cycle(options.maxInFlight()).join();
+                check(report);
+                trace("inventory", round, started, report);
                 long known = machines(api.progress());
                 bar.stepTo(known);
                 if (known >= machines) {
                     return;
                 }
-                sleep(1000);
+                idle = known > before || active(report) ? 0 : idle + 1;
+                before = known;
+                pace(started);
             }
         }
         throw new StackException("remediation-service does not know every machine after "
-                + options.maxCyclesPerPhase() + " cycles; see the logs in " + config.logs());
+                + options.maxIdleCycles() + " agent cycles without progress (or " + maxRounds()
+                + " in all); see the logs in " + config.logs());
     }
 
-    /** One phase: a wave per site that has work, then agent cycles until the waves end and the states settle. */
+    /**
+     * One phase: a wave per site that has work, then agent cycles until the waves end and the states settle. Only
+     * the agents of machines not done in the phase cycle (the others have nothing to do: no wave targets them);
+     * should nothing move for a while before the phase is done, every agent of the estate cycles from then on.
+     */
     private boolean runPhase(SimulatedFleet fleet, Phase phase) {
         JsonNode progress = api.progress();
         long total = machines(progress);
+        List<SimulatedMachine> cycled = notDone(fleet.estate(), phase);
         out.printf("%nPhase %s: %d machines not done yet%n", phase, notDone(totals(progress, phase)));
         Map<String, String> waves = new LinkedHashMap<>();
         for (JsonNode site : progress.path("sites")) {
@@ -148,17 +180,32 @@ public final class Demo {
         }
         boolean halted = false;
         try (ProgressBar bar = bar(phase.name(), total)) {
-            for (int round = 0; round < options.maxCyclesPerPhase(); round++) {
-                check(fleet.cycle(options.maxInFlight()).join());
+            String seen = null;
+            for (int idle = 0, round = 0; idle < options.maxIdleCycles() && round < maxRounds(); round++) {
+                long started = System.nanoTime();
+                FleetReport report = fleet.cycle(cycled, options.maxInFlight()).join();
+                check(report);
+                trace(phase.name(), round, started, report);
                 progress = api.progress();
                 JsonNode counts = totals(progress, phase);
                 bar.stepTo(total - notDone(counts));
                 boolean running = false;
                 int haltedNow = 0;
+                StringBuilder now = new StringBuilder(counts.toString());
                 for (String id : waves.values()) {
-                    String state = api.wave(id).path("state").asText();
+                    JsonNode wave = api.wave(id);
+                    String state = wave.path("state").asText();
                     running |= state.equals("RUNNING") || state.equals("PLANNED");
                     haltedNow += state.equals("HALTED") ? 1 : 0;
+                    now.append(state).append(wave.path("counts"));
+                }
+                idle = active(report) || !now.toString().equals(seen) ? 0 : idle + 1;
+                seen = now.toString();
+                if ((running || notDone(counts) > 0) && idle >= WIDEN_AFTER && cycled.size() < fleet.estate().size()) {
+                    out.printf("  nothing moved for %d rounds of %d agents: every agent cycles from now on%n", idle,
+                            cycled.size());
+                    cycled = fleet.estate().machines();
+                    idle = 0;
                 }
                 bar.setExtraMessage(String.format(Locale.ROOT, "%s%s", compact(counts),
                         haltedNow > 0 ? ", " + haltedNow + " wave(s) HALTED" : ""));
@@ -169,6 +216,7 @@ public final class Demo {
                 if (!running && notDone(counts) == 0) {
                     break;
                 }
+                pace(started);
             }
         }
         for (Map.Entry<String, String> wave : waves.entrySet()) {
@@ -183,7 +231,8 @@ public final class Demo {
         }
         long left = notDone(totals(api.progress(), phase));
         if (!halted && left > 0) {
-            stuck.add(phase + ": " + left + " machines not done after " + options.maxCyclesPerPhase() + " agent cycles");
+            stuck.add(phase + ": " + left + " machines not done after " + options.maxIdleCycles()
+                    + " agent cycles without progress (or " + maxRounds() + " in all)");
         }
         return !halted && left == 0;
     }
@@ -231,6 +280,53 @@ public final class Demo {
                 out.printf(" %15d", totals(progress, phase).path(s.name()).asLong());
             }
             out.println();
+        }
+    }
+
+    /** The estate's machines in a state that is not done in this phase (remediation-service's list, paged). */
+    private List<SimulatedMachine> notDone(SimulatedEstate estate, Phase phase) {
+        java.util.BitSet found = new java.util.BitSet(estate.size());
+        for (String site : sites) {
+            for (String state : NOT_DONE) {
+                for (int page = 0; ; page++) {
+                    JsonNode items = api.machines(site, phase.name(), state, page, PAGE).path("items");
+                    items.forEach(m -> estate.machine(m.path("machineId").asText())
+                            .ifPresent(machine -> found.set(machine.index())));
+                    if (items.size() < PAGE) {
+                        break;
+                    }
+                }
+            }
+        }
+        List<SimulatedMachine> machines = new ArrayList<>(found.cardinality());
+        found.stream().forEach(i -> machines.add(estate.machine(i)));
+        return machines;
+    }
+
+    /** Whether agents did something in this round: a snapshot sent or a job handled (failed cycles are not). */
+    private static boolean active(FleetReport report) {
+        return report.snapshotsSent() + report.succeeded() + report.failed() + report.rejected() > 0;
+    }
+
+    private void trace(String step, int round, long started, FleetReport r) {
+        if (TRACE_ROUNDS) {
+            out.printf(Locale.ROOT, "  [%s round %d: %d agents in %.1f s: %d enrolled, %d snapshots, %d jobs, "
+                    + "%d failed cycles, %d retries]%n", step, round, r.agents(), (System.nanoTime() - started) / 1e9,
+                    r.enrollments(), r.snapshotsSent(), r.succeeded() + r.failed() + r.rejected(), r.cyclesFailed(),
+                    r.retries());
+        }
+    }
+
+    /** A bound on the rounds of one step, however busy the agents keep. */
+    private int maxRounds() {
+        return options.maxIdleCycles() * 25;
+    }
+
+    /** Waits out the rest of the shortest round that began at {@code started} (System.nanoTime()). */
+    private static void pace(long started) {
+        long left = MIN_ROUND_MILLIS - (System.nanoTime() - started) / 1_000_000;
+        if (left > 0) {
+            sleep(left);
         }
     }
 

@@ -53,6 +53,12 @@ final class RolloutApi {
         return require(get("/api/v1/waves/" + id));
     }
 
+    /** A page of machines in one state of one phase at one site ({@code GET /api/v1/machines}). */
+    JsonNode machines(String site, String phase, String state, int page, int size) {
+        return require(get("/api/v1/machines?site=" + site + "&phase=" + phase + "&state=" + state + "&page=" + page
+                + "&size=" + size));
+    }
+
     String jwks() {
         Answer answer = send("GET", "/.well-known/jwks.json", null);
         return require(answer).toString();

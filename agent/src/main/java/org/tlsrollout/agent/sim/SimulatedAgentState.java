@@ -146,4 +146,18 @@ final class SimulatedAgentState implements AgentState {
             m.pendingSnapshot = snapshot;
         }
     }
+
+    @Override
+    public Instant lastReportedAt() {
+        synchronized (m) {
+            return m.lastReportedEpochMilli == 0 ? null : Instant.ofEpochMilli(m.lastReportedEpochMilli);
+        }
+    }
+
+    @Override
+    public void lastReportedAt(Instant at) {
+        synchronized (m) {
+            m.lastReportedEpochMilli = at == null ? 0 : Math.max(1, at.toEpochMilli());
+        }
+    }
 }

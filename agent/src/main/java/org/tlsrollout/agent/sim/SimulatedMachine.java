@@ -64,6 +64,8 @@ public final class SimulatedMachine {
     String token;
     long tokenExpiresEpochSecond;
     MachineSnapshot pendingSnapshot;
+    /** When the machine was last reported as it is, in epoch milliseconds; 0: not yet, or changed since. */
+    long lastReportedEpochMilli;
     LinkedHashMap<String, org.tlsrollout.contracts.JobResult> results;
 
     SimulatedMachine(int index, Site site, byte kind, int ordinal, OsKind os, boolean x86, int roles, byte flags,

@@ -78,7 +78,8 @@ class SimulatedFleetTest {
         assertThat(second.failed()).isEqualTo(predictedFailures).isBetween(clients.size() / 8L, clients.size() / 2L);
         assertThat(second.rejected()).isEqualTo(1);
         assertThat(second.restarts()).isEqualTo(second.succeeded());
-        assertThat(second.snapshotsSent()).isEqualTo(400 + second.succeeded());
+        // a snapshot after every job applied or failed (it changed the machine), none from the others
+        assertThat(second.snapshotsSent()).isEqualTo(second.succeeded() + second.failed());
 
         assertThat(services.results().get(fips.jti()).outcome()).isEqualTo(JobOutcome.REJECTED);
         assertThat(target.registry().asMap()).isEqualTo(siteServerRegistry);
@@ -90,7 +91,7 @@ class SimulatedFleetTest {
             if (!fails) {
                 List<MachineSnapshot> reported = services.snapshots(m.id());
                 MachineSnapshot last = reported.get(reported.size() - 1);
-                assertThat(last.sequence()).isEqualTo(3); // cycle 1, start of cycle 2, after the restart
+                assertThat(last.sequence()).isEqualTo(2); // cycle 1, after the restart in cycle 2
                 assertThat(last.registry().get(TLS12_CLIENT)).containsEntry(RegistryKeys.ENABLED, 1L);
                 assertThat(last.pendingReboot()).isFalse();
             }
@@ -98,7 +99,8 @@ class SimulatedFleetTest {
 
         FleetReport third = fleet.cycle(64).get(120, TimeUnit.SECONDS);
         assertThat(third.succeeded() + third.failed() + third.rejected()).isZero();
-        assertThat(third.snapshotsSent()).isEqualTo(400);
+        // the failed jobs' machines reported in cycle 2 already; nothing changed since, and the reports are recent
+        assertThat(third.snapshotsSent()).isZero();
         assertThat(services.pendingJobs(target.id())).isEmpty();
     }
 }

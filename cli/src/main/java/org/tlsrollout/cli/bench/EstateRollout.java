@@ -21,9 +21,13 @@ import org.tlsrollout.cli.StackException;
  * ratio = whole rollout / inventory, i.e. how many inventories the four phases cost.
  */
 public final class EstateRollout implements Benchmark {
-    /** The services' JVM options for this benchmark: heap capped so that resident memory stays under 512 MB. */
-    static final String JAVA_OPTIONS = "-Xmx320m -XX:MaxMetaspaceSize=160m -XX:ReservedCodeCacheSize=64m "
-            + "-XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    /**
+     * The services' JVM options for this benchmark: heap and direct buffers capped so that resident memory stays
+     * under 512 MB (remediation-service peaked at 507 MB with {@code -Xmx320m} and no direct memory cap; its live
+     * heap at 100k machines in the wave benchmark was about 150 MiB). {@code -Dtlsrollout.bench.javaOptions} overrides.
+     */
+    static final String JAVA_OPTIONS = "-Xmx256m -XX:MaxDirectMemorySize=96m -XX:MaxMetaspaceSize=160m "
+            + "-XX:ReservedCodeCacheSize=64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     @Override
     public String id() {
