@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
@@ -37,10 +39,11 @@ import org.tlsrollout.rules.metrics.EvaluationMetrics;
  * The channel delivers a whole poll at a time ({@code batch=true}); the poll's evaluations are sent with the
  * Kafka producer of the {@code evaluations} channel, and the poll is acknowledged, so its offsets committed, only
  * once Kafka acknowledged every one of them (at least once; consumers keep the newest per machine). A record that
- * is not a snapshot goes to {@code tlsrollout.snapshots.v1.dlq} (on the same channel) with SmallRye's dead-letter headers, and the rest
- * of the poll goes on. A send that Kafka refuses (after the producer's own retries) fails the poll: the channel
- * stops, health turns DOWN, and a restarted service evaluates the poll again. Per record this costs a parse, the
- * catalog, one JSON write and one producer send, nothing else (docs/benchmarks.md, B1).
+ * is not a snapshot (or that the catalog cannot evaluate) goes to {@code tlsrollout.snapshots.v1.dlq}, on the same
+ * channel, with SmallRye's dead-letter headers, and the rest of the poll goes on. A record Kafka does not take, even
+ * after the producer's own retries (a broker down for minutes), is sent again until it does; its poll waits
+ * uncommitted meanwhile. Per record this costs a parse, the catalog, one JSON write and one producer send, nothing
+ * else (docs/benchmarks.md, B1).
  */
 @ApplicationScoped
 public class SnapshotEvaluator {
@@ -51,6 +54,7 @@ public class SnapshotEvaluator {
     private static final byte[] SOURCE_BYTES = SOURCE.getBytes(StandardCharsets.UTF_8);
     private static final byte[] CONTENT_TYPE = "application/json".getBytes(StandardCharsets.UTF_8);
     private static final String DLQ = Topics.dlq(Topics.SNAPSHOTS);
+    static final Duration RESEND_DELAY = Duration.ofSeconds(5);
 
     private final RuleCatalog catalog;
     private final EvaluationMetrics metrics;
@@ -81,43 +85,72 @@ public class SnapshotEvaluator {
         Pending pending = new Pending(records.count());
         Instant now = clock.instant();
         for (ConsumerRecord<String, byte[]> record : records) {
+            EvaluationEvent evaluation;
             MachineSnapshot snapshot;
-            try {
-                snapshot = parse(record.value());
-            } catch (IOException | IllegalArgumentException e) {
-                LOG.warnf("not a snapshot (%s-%d@%d), sent to %s: %s", record.topic(), record.partition(), record.offset(),
-                        DLQ, e.getMessage());
-                deadLetters.send(deadLetter(record, e)
-                        .withAck(() -> {
-                            metrics.deadLettered();
-                            pending.done(null);
-                            return CompletableFuture.completedFuture(null);
-                        })
-                        .withNack(error -> {
-                            pending.done(error);
-                            return CompletableFuture.completedFuture(null);
-                        }));
-                continue;
-            }
-            EvaluationEvent evaluation = catalog.evaluate(snapshot, now);
             byte[] json;
             try {
+                snapshot = parse(record.value());
+                evaluation = catalog.evaluate(snapshot, now);
                 json = Json.MAPPER.writeValueAsBytes(evaluation);
-            } catch (IOException e) {
-                pending.done(new IllegalStateException("evaluation of " + snapshot.machineId() + " cannot be written", e));
+            } catch (IOException | RuntimeException e) {
+                LOG.warnf("not a snapshot (%s-%d@%d), sent to %s: %s", record.topic(), record.partition(), record.offset(),
+                        DLQ, e.getMessage());
+                Message<byte[]> dead = deadLetter(record, e);
+                untilWritten("dead letter of " + record.topic() + "-" + record.partition() + "@" + record.offset(),
+                        () -> {
+                            CompletableFuture<Void> written = new CompletableFuture<>();
+                            deadLetters.send(dead.withAck(() -> {
+                                written.complete(null);
+                                return CompletableFuture.completedFuture(null);
+                            }).withNack(error -> {
+                                written.completeExceptionally(error);
+                                return CompletableFuture.completedFuture(null);
+                            }));
+                            return written;
+                        }, () -> {
+                            metrics.deadLettered();
+                            pending.done();
+                        });
                 continue;
             }
             Instant receivedAt = snapshot.receivedAt();
-            out.send(new ProducerRecord<>(Topics.EVALUATIONS, null, snapshot.machineId(), json, headers(snapshot, now)),
-                    (metadata, error) -> {
-                        if (error == null) {
-                            metrics.published(evaluation, receivedAt == null ? Duration.ZERO
-                                    : Duration.between(receivedAt, clock.instant()));
-                        }
-                        pending.done(error);
-                    });
+            ProducerRecord<String, byte[]> published = new ProducerRecord<>(Topics.EVALUATIONS, null, snapshot.machineId(),
+                    json, headers(snapshot, now));
+            untilWritten("evaluation of " + snapshot.machineId(), () -> {
+                CompletableFuture<Void> written = new CompletableFuture<>();
+                out.send(published, (metadata, error) -> {
+                    if (error == null) {
+                        written.complete(null);
+                    } else {
+                        written.completeExceptionally(error);
+                    }
+                });
+                return written;
+            }, () -> {
+                metrics.published(evaluation, receivedAt == null ? Duration.ZERO
+                        : Duration.between(receivedAt, clock.instant()));
+                pending.done();
+            });
         }
         return pending.all;
+    }
+
+    /**
+     * Sends until Kafka acknowledges: the producer retries on its own for {@code delivery.timeout.ms}; past that (a
+     * broker down for minutes) the record is sent again, every {@link #RESEND_DELAY}, and its poll stays
+     * unacknowledged, so uncommitted, meanwhile. Nothing a poll holds is dropped, and the channel never fails over it.
+     */
+    private void untilWritten(String what, Supplier<CompletableFuture<Void>> send, Runnable written) {
+        send.get().whenComplete((v, error) -> {
+            if (error == null) {
+                written.run();
+                return;
+            }
+            LOG.warnf("Kafka did not take the %s (%s); sending it again in %d s", what, error.getMessage(),
+                    RESEND_DELAY.toSeconds());
+            CompletableFuture.delayedExecutor(RESEND_DELAY.toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(() -> untilWritten(what, send, written));
+        });
     }
 
     private Producer<String, byte[]> producer() {
@@ -174,7 +207,7 @@ public class SnapshotEvaluator {
         return snapshot;
     }
 
-    /** The sends of one poll: completes when Kafka acknowledged all of them, or fails with the first refusal. */
+    /** The sends of one poll: completes when Kafka acknowledged all of them. */
     private static final class Pending {
         final CompletableFuture<Void> all = new CompletableFuture<>();
         private final AtomicInteger left;
@@ -183,10 +216,8 @@ public class SnapshotEvaluator {
             left = new AtomicInteger(sends);
         }
 
-        void done(Throwable error) {
-            if (error != null) {
-                all.completeExceptionally(error);
-            } else if (left.decrementAndGet() == 0) {
+        void done() {
+            if (left.decrementAndGet() == 0) {
                 all.complete(null);
             }
         }
