@@ -77,7 +77,7 @@ public final class AgentPollBenchmark implements Benchmark {
         int connections = 32;
         try (BenchStack stack = BenchStack.start(user, "B4",
                 java.util.EnumSet.of(Component.KAFKA, Component.COLLECTOR, Component.REMEDIATION),
-                WaveCreationBenchmark.HEAP, out)) {
+                BenchStack.javaOptions(WaveCreationBenchmark.HEAP), out)) {
             Path tokens = stack.config().home().resolve("b4-tokens.txt");
             Path script = stack.config().home().resolve("b4-polls.lua");
             Files.writeString(script, SCRIPT);

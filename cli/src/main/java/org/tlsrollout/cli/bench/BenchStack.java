@@ -34,6 +34,14 @@ final class BenchStack implements AutoCloseable {
     }
 
     /**
+     * The services' JVM options for a benchmark: {@code -Dtlsrollout.bench.javaOptions} on the CLI's JVM, else the
+     * benchmark's own.
+     */
+    static String javaOptions(String benchmarkDefault) {
+        return System.getProperty("tlsrollout.bench.javaOptions", benchmarkDefault);
+    }
+
+    /**
      * Starts the given components of a fresh stack derived from the user's configuration.
      *
      * @param javaOptions the services' JVM options, null for the user's

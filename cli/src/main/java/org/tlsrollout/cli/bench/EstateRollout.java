@@ -44,7 +44,7 @@ public final class EstateRollout implements Benchmark {
     public Result run(StackConfig user, boolean quick, PrintStream out) throws Exception {
         int machines = Integer.getInteger("tlsrollout.bench.machines", quick ? 10_000 : 100_000);
         int sites = 4;
-        String javaOptions = System.getProperty("tlsrollout.bench.javaOptions", JAVA_OPTIONS);
+        String javaOptions = BenchStack.javaOptions(JAVA_OPTIONS);
         try (BenchStack bench = BenchStack.start(user, id(), EnumSet.allOf(Component.class), javaOptions, out)) {
             Map<Component, Long> peak = new EnumMap<>(Component.class);
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {

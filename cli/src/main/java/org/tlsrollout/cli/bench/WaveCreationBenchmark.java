@@ -90,7 +90,7 @@ public final class WaveCreationBenchmark implements Benchmark {
                 .toArray() : quick ? new int[] {100_000} : new int[] {100_000, 1_000_000};
         List<Measure> measures = new ArrayList<>();
         try (BenchStack stack = BenchStack.start(user, "B3",
-                java.util.EnumSet.of(Component.KAFKA, Component.REMEDIATION), HEAP, out)) {
+                java.util.EnumSet.of(Component.KAFKA, Component.REMEDIATION), BenchStack.javaOptions(HEAP), out)) {
             long pid = stack.pid(Component.REMEDIATION);
             String url = stack.config().remediationUrl();
             String token = stack.config().tokens().operator();
