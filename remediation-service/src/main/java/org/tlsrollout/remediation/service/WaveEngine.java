@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,6 +64,8 @@ public class WaveEngine {
     private final RolloutMetrics metrics;
     private final RemediationConfig.Waves config;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Per wave and batch, the last target of its last committed chunk ({@link #nextTargets}). */
+    private final Map<String, String> issuedUpTo = new ConcurrentHashMap<>();
     private final AtomicBoolean kicked = new AtomicBoolean();
     private final ExecutorService kicks = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "wave-engine");
@@ -145,6 +149,9 @@ public class WaveEngine {
     void advance(String waveId) {
         while (!stopping) {
             Step step = QuarkusTransaction.requiringNew().call(() -> step(waveId));
+            if (step.lastTarget() != null) {
+                issuedUpTo.put(step.cursor(), step.lastTarget()); // committed: every target up to it has its mark
+            }
             if (step.issued() > 0) {
                 metrics.jobsIssued(step.phase(), step.issued());
             }
@@ -154,9 +161,35 @@ public class WaveEngine {
         }
     }
 
-    private record Step(boolean again, Phase phase, int issued) {
-        static final Step DONE = new Step(false, null, 0);
-        static final Step AGAIN = new Step(true, null, 0);
+    /** What a step did; {@code cursor} and {@code lastTarget}: the batch and its last target a chunk issued. */
+    private record Step(boolean again, Phase phase, int issued, String cursor, String lastTarget) {
+        static final Step DONE = new Step(false, null, 0, null, null);
+        static final Step AGAIN = new Step(true, null, 0, null, null);
+    }
+
+    /** The batch ({@code wave/batch}) of a wave's current chunks, as the key of {@link #issuedUpTo}. */
+    private static String cursor(Wave w) {
+        return w.id() + "/" + w.currentBatch();
+    }
+
+    /**
+     * The next targets of the wave's current batch. A chunk marks every target it was given (ISSUED or SKIPPED) and
+     * chunks go in machine id order, so once a chunk committed, no target of its batch up to its last one is PENDING
+     * (targets never return to PENDING): the search starts after it instead of at the first entry of
+     * {@code wave_target_pending_idx}, which still holds the entries of every target marked since the last vacuum
+     * (at 1M targets, that scan grew with every chunk). The remembered position is only a shortcut: when nothing is
+     * found after it (or after a restart, or on another instance), the whole batch is searched.
+     */
+    private List<String> nextTargets(Connection c, Wave w) throws SQLException {
+        String after = issuedUpTo.get(cursor(w));
+        if (after != null) {
+            List<String> pending = WaveStore.pendingTargets(c, w.id(), w.currentBatch(), after, config.chunkSize());
+            if (!pending.isEmpty()) {
+                return pending;
+            }
+            issuedUpTo.remove(cursor(w));
+        }
+        return WaveStore.pendingTargets(c, w.id(), w.currentBatch(), null, config.chunkSize());
     }
 
     private Step step(String waveId) throws SQLException {
@@ -174,7 +207,7 @@ public class WaveEngine {
                 WaveStore.transition(c, w, WaveState.COMPLETED, WaveStore.SYSTEM, "complete", completion(c, w));
                 return Step.DONE;
             }
-            List<String> pending = WaveStore.pendingTargets(c, w.id(), w.currentBatch(), config.chunkSize());
+            List<String> pending = nextTargets(c, w);
             if (!pending.isEmpty()) {
                 // A rollback wave restores what the wave before it disabled: the gate never holds it back.
                 if (w.phase() == Phase.DISABLE_LEGACY && w.rollbackOf() == null
@@ -192,7 +225,7 @@ public class WaveEngine {
                     }
                 }
                 JobIssuer.Issued issued = issuer.issue(c, w, pending, Instant.now());
-                return new Step(true, w.phase(), issued.issued());
+                return new Step(true, w.phase(), issued.issued(), cursor(w), pending.get(pending.size() - 1));
             }
             if (WaveStore.batchHasOpenJobs(c, w.id(), w.currentBatch())) {
                 return Step.DONE;

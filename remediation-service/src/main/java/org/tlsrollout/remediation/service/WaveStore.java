@@ -99,14 +99,19 @@ final class WaveStore {
         }
     }
 
-    /** Up to {@code limit} targets of the batch that have neither a job nor a reason to have none, in id order. */
-    static List<String> pendingTargets(Connection c, String waveId, int batch, int limit) throws SQLException {
+    /**
+     * Up to {@code limit} targets of the batch that have neither a job nor a reason to have none, in id order, after
+     * machine id {@code after} (null: from the first).
+     */
+    static List<String> pendingTargets(Connection c, String waveId, int batch, String after, int limit)
+            throws SQLException {
         List<String> ids = new ArrayList<>();
         try (PreparedStatement select = c.prepareStatement("SELECT machine_id FROM wave_target WHERE wave_id = ?"
-                + " AND batch = ? AND state = 'PENDING' ORDER BY machine_id LIMIT ?")) {
+                + " AND batch = ? AND state = 'PENDING' AND machine_id > coalesce(?, '') ORDER BY machine_id LIMIT ?")) {
             select.setString(1, waveId);
             select.setInt(2, batch);
-            select.setInt(3, limit);
+            select.setString(3, after);
+            select.setInt(4, limit);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getString(1));
