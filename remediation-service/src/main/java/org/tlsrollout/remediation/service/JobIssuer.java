@@ -251,10 +251,13 @@ public class JobIssuer {
     private static Set<String> existingJobs(Connection c, String waveId, int batch, List<String> machineIds)
             throws SQLException {
         Set<String> ids = new HashSet<>();
-        // One lookup of job_once_per_batch per machine, whatever the number of jobs the wave has already.
+        // One lookup of job_once_per_batch (machine_id, wave_id, batch) per machine, whatever the number of jobs the
+        // wave has already. Written as a LATERAL ... LIMIT 1 on the machine, because with EXISTS the generic plan of
+        // the prepared statement could read every job of the wave by job_wave_batch_idx (and each one's row) for
+        // each chunk: a 1M wave then slowed with every chunk (docs/benchmarks.md, B3).
         try (PreparedStatement select = c.prepareStatement("SELECT u.machine_id FROM unnest(?::text[]) AS u(machine_id)"
-                + " WHERE EXISTS (SELECT 1 FROM job j WHERE j.wave_id = ? AND j.machine_id = u.machine_id"
-                + " AND j.batch = ?)")) {
+                + " CROSS JOIN LATERAL (SELECT 1 FROM job j WHERE j.machine_id = u.machine_id AND j.wave_id = ?"
+                + " AND j.batch = ? LIMIT 1) AS found")) {
             select.setArray(1, c.createArrayOf("text", machineIds.toArray()));
             select.setString(2, waveId);
             select.setInt(3, batch);

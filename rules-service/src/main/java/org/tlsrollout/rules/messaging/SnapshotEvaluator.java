@@ -96,7 +96,7 @@ public class SnapshotEvaluator {
                 LOG.warnf("not a snapshot (%s-%d@%d), sent to %s: %s", record.topic(), record.partition(), record.offset(),
                         DLQ, e.getMessage());
                 Message<byte[]> dead = deadLetter(record, e);
-                untilWritten("dead letter of " + record.topic() + "-" + record.partition() + "@" + record.offset(),
+                untilWritten("dead letter of", record.topic() + "-" + record.partition() + "@" + record.offset(),
                         () -> {
                             CompletableFuture<Void> written = new CompletableFuture<>();
                             deadLetters.send(dead.withAck(() -> {
@@ -116,7 +116,7 @@ public class SnapshotEvaluator {
             Instant receivedAt = snapshot.receivedAt();
             ProducerRecord<String, byte[]> published = new ProducerRecord<>(Topics.EVALUATIONS, null, snapshot.machineId(),
                     json, headers(snapshot, now));
-            untilWritten("evaluation of " + snapshot.machineId(), () -> {
+            untilWritten("evaluation of", snapshot.machineId(), () -> {
                 CompletableFuture<Void> written = new CompletableFuture<>();
                 out.send(published, (metadata, error) -> {
                     if (error == null) {
@@ -140,16 +140,22 @@ public class SnapshotEvaluator {
      * broker down for minutes) the record is sent again, every {@link #RESEND_DELAY}, and its poll stays
      * unacknowledged, so uncommitted, meanwhile. Nothing a poll holds is dropped, and the channel never fails over it.
      */
-    private void untilWritten(String what, Supplier<CompletableFuture<Void>> send, Runnable written) {
-        send.get().whenComplete((v, error) -> {
+    private void untilWritten(String what, String of, Supplier<CompletableFuture<Void>> send, Runnable written) {
+        CompletableFuture<Void> sent;
+        try {
+            sent = send.get();
+        } catch (RuntimeException e) { // e.g. the producer's buffer stayed full for max.block.ms
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((v, error) -> {
             if (error == null) {
                 written.run();
                 return;
             }
-            LOG.warnf("Kafka did not take the %s (%s); sending it again in %d s", what, error.getMessage(),
+            LOG.warnf("Kafka did not take the %s %s (%s); sending it again in %d s", what, of, error.getMessage(),
                     RESEND_DELAY.toSeconds());
             CompletableFuture.delayedExecutor(RESEND_DELAY.toMillis(), TimeUnit.MILLISECONDS)
-                    .execute(() -> untilWritten(what, send, written));
+                    .execute(() -> untilWritten(what, of, send, written));
         });
     }
 
