@@ -26,4 +26,11 @@ public interface RulesConfig {
     @WithName("disable-legacy.include-clients")
     @WithDefault("false")
     boolean disableLegacyIncludeClients();
+
+    /**
+     * Threads that evaluate a poll's snapshots, each machine's on one of them (so its snapshots stay in order); the
+     * number of processors when unset.
+     */
+    @WithName("evaluation-threads")
+    Optional<Integer> evaluationThreads();
 }

@@ -2,15 +2,23 @@ package org.tlsrollout.rules.messaging;
 
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -30,15 +38,18 @@ import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.MachineSnapshot;
 import org.tlsrollout.contracts.Topics;
 import org.tlsrollout.rules.catalog.RuleCatalog;
+import org.tlsrollout.rules.config.RulesConfig;
 import org.tlsrollout.rules.metrics.EvaluationMetrics;
 
 /**
  * Snapshots in, evaluations out: every record of {@link Topics#SNAPSHOTS} is evaluated by the whole catalog
  * and published to {@link Topics#EVALUATIONS} keyed by machine id, with CloudEvents headers in binary mode.
  * <p>
- * The channel delivers a whole poll at a time ({@code batch=true}); the poll's evaluations are sent with the
- * Kafka producer of the {@code evaluations} channel, and the poll is acknowledged, so its offsets committed, only
- * once Kafka acknowledged every one of them (at least once; consumers keep the newest per machine). A record that
+ * The channel delivers a whole poll at a time ({@code batch=true}); the poll's snapshots are evaluated on
+ * {@code rules.evaluation-threads} threads (each machine's on one of them, in order), their evaluations sent with
+ * the Kafka producer of the {@code evaluations} channel, and the poll is acknowledged, so its offsets committed, only
+ * once Kafka acknowledged every one of them (at least once; consumers keep the newest per machine), while the next
+ * poll is evaluated. A record that
  * is not a snapshot (or that the catalog cannot evaluate) goes to {@code tlsrollout.snapshots.v1.dlq}, on the same
  * channel, with SmallRye's dead-letter headers, and the rest of the poll goes on. A record Kafka does not take, even
  * after the producer's own retries (a broker down for minutes), is sent again until it does; its poll waits
@@ -61,28 +72,98 @@ public class SnapshotEvaluator {
     private final KafkaClientService clients;
     private final Emitter<byte[]> deadLetters;
     private final Clock clock = Clock.systemUTC();
+    private final int lanes;
+    private final ExecutorService pool;
     private volatile Producer<String, byte[]> producer;
 
     public SnapshotEvaluator(RuleCatalog catalog, EvaluationMetrics metrics, KafkaClientService clients,
-            @Channel("evaluations") Emitter<byte[]> deadLetters) {
+            @Channel("evaluations") Emitter<byte[]> deadLetters, RulesConfig config) {
         this.catalog = catalog;
         this.metrics = metrics;
         this.clients = clients;
         this.deadLetters = deadLetters;
+        this.lanes = config.evaluationThreads().orElse(Runtime.getRuntime().availableProcessors());
+        if (lanes < 1) {
+            throw new IllegalArgumentException("rules.evaluation-threads must be at least 1, was " + lanes);
+        }
+        AtomicInteger n = new AtomicInteger();
+        this.pool = lanes == 1 ? null : Executors.newFixedThreadPool(lanes - 1, r -> {
+            Thread t = new Thread(r, "rules-evaluation-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @PreDestroy
+    void stop() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
     }
 
     /*
      * Blocking (ordered, on a worker thread): a poll of up to max.poll.records snapshots is some milliseconds of CPU,
-     * which must not hold the event loop; the consumer thread polls the next records meanwhile.
+     * which must not hold the event loop; the consumer thread polls the next records meanwhile. The method returns
+     * once every evaluation of the poll is handed to the producer; the poll is acknowledged (so its offsets become
+     * committable) only once Kafka acknowledged all of them, while the next poll is already being evaluated.
      */
     @Incoming("snapshots")
     @Blocking
-    public CompletionStage<Void> evaluate(ConsumerRecords<String, byte[]> records) {
+    public CompletionStage<Void> evaluate(Message<List<byte[]>> batch) {
+        @SuppressWarnings("unchecked")
+        ConsumerRecords<String, byte[]> records = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
+                .map(m -> (ConsumerRecords<String, byte[]>) m.getRecords())
+                .orElseThrow(() -> new IllegalStateException("the snapshots channel must be consumed with batch=true"));
         if (records.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
+            return batch.ack();
         }
-        Producer<String, byte[]> out = producer();
         Pending pending = new Pending(records.count());
+        pending.all.thenCompose(v -> batch.ack());
+        evaluate(records, pending);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Evaluates and sends the poll's records over up to {@link #lanes} threads (this one and the lanes' pool), each
+     * record on the lane of its key, in the poll's order, so that a machine's snapshots are evaluated and sent in
+     * order; returns once all are handed to the producer, so that no later poll's evaluation of a machine overtakes
+     * an earlier one.
+     */
+    void evaluate(ConsumerRecords<String, byte[]> records, Pending pending) {
+        int used = Math.min(lanes, records.count());
+        if (used <= 1) {
+            List<ConsumerRecord<String, byte[]>> all = new ArrayList<>(records.count());
+            records.forEach(all::add);
+            evaluate(all, pending);
+            return;
+        }
+        List<List<ConsumerRecord<String, byte[]>>> shares = new ArrayList<>();
+        for (int i = 0; i < used; i++) {
+            shares.add(new ArrayList<>(records.count() / used + 1));
+        }
+        for (ConsumerRecord<String, byte[]> record : records) {
+            int lane = Math.floorMod(record.key() != null ? record.key().hashCode() : record.partition(), used);
+            shares.get(lane).add(record);
+        }
+        List<Future<?>> others = new ArrayList<>();
+        for (List<ConsumerRecord<String, byte[]>> share : shares.subList(1, used)) {
+            others.add(pool.submit(() -> evaluate(share, pending)));
+        }
+        evaluate(shares.get(0), pending);
+        for (Future<?> other : others) {
+            try {
+                other.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while evaluating a poll", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("evaluating a poll failed", e.getCause());
+            }
+        }
+    }
+
+    private void evaluate(List<ConsumerRecord<String, byte[]>> records, Pending pending) {
+        Producer<String, byte[]> out = producer();
         Instant now = clock.instant();
         for (ConsumerRecord<String, byte[]> record : records) {
             EvaluationEvent evaluation;
@@ -132,7 +213,6 @@ public class SnapshotEvaluator {
                 pending.done();
             });
         }
-        return pending.all;
     }
 
     /**
@@ -214,7 +294,7 @@ public class SnapshotEvaluator {
     }
 
     /** The sends of one poll: completes when Kafka acknowledged all of them. */
-    private static final class Pending {
+    static final class Pending {
         final CompletableFuture<Void> all = new CompletableFuture<>();
         private final AtomicInteger left;
 

@@ -116,6 +116,45 @@ class SnapshotEvaluatorTest {
     }
 
     @Test
+    void eachMachinesEvaluationsArePublishedInTheOrderOfItsSnapshotsWhileThePollIsSpreadOverThreads() throws Exception {
+        String prefix = "ORDER-" + UUID.randomUUID() + "-";
+        int machines = 5;
+        int each = 40;
+        Instant first = Instant.parse("2026-11-18T14:00:00Z");
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "50"); // so that the records arrive in a few polls
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < each; i++) {
+                for (int m = 0; m < machines; m++) {
+                    ObjectNode doc = (ObjectNode) Json.MAPPER.readTree(received(Examples.WIN10_CLIENT_DONE, prefix + m));
+                    doc.put("collectedAt", first.plusSeconds(i).toString());
+                    producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, prefix + m, doc.toString()));
+                }
+            }
+        }
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<ConsumerRecord<String, String>> evaluations = List.of();
+        while (System.nanoTime() < deadline && evaluations.size() < machines * each) {
+            evaluations = TopicRecords.all(Topics.EVALUATIONS).stream().filter(r -> r.key().startsWith(prefix)).toList();
+            sleep();
+        }
+        assertThat(evaluations).hasSize(machines * each);
+        for (int m = 0; m < machines; m++) {
+            String machineId = prefix + m;
+            List<Instant> collected = new java.util.ArrayList<>();
+            for (ConsumerRecord<String, String> r : evaluations) {
+                if (r.key().equals(machineId)) {
+                    collected.add(Instant.parse(Json.MAPPER.readTree(r.value()).get("collectedAt").asText()));
+                }
+            }
+            assertThat(collected).as(machineId).hasSize(each).isSorted();
+        }
+    }
+
+    @Test
     void exportsTheMetersOfApiMd() throws Exception {
         String machineId = "PC-" + UUID.randomUUID();
         publish(machineId, received(Examples.SERVER2012R2_PRIMARY_SITE, machineId));
