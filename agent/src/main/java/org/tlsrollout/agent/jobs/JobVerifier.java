@@ -21,6 +21,7 @@ import org.tlsrollout.agent.jobs.Verification.Rejected;
 import org.tlsrollout.contracts.Action;
 import org.tlsrollout.contracts.ActionPolicy;
 import org.tlsrollout.contracts.ActionType;
+import org.tlsrollout.contracts.BouncyCastleKeys;
 import org.tlsrollout.contracts.JobClaims;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.RuleId;

@@ -2,6 +2,7 @@ package org.tlsrollout.collector.enrollment;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.tlsrollout.common.keys.EcKeys;
 import org.tlsrollout.common.security.AgentKeys;
 import org.tlsrollout.common.security.AgentTokens;
 import org.tlsrollout.common.security.AuthConfig;
+import org.tlsrollout.contracts.BouncyCastleKeys;
 
 /**
  * Issues agent tokens (ES256 JWTs, subject = machine id) and is the source of the keys that verify them, here
@@ -25,6 +27,8 @@ import org.tlsrollout.common.security.AuthConfig;
 @ApplicationScoped
 public class AgentTokenService implements AgentKeys {
     private final KeyPair key;
+    /** The private key as BouncyCastle's: an enrollment signs a token (see BouncyCastleKeys). */
+    private final PrivateKey signingKey;
     private final String kid;
     private final String issuer;
     private final CollectorConfig config;
@@ -33,6 +37,7 @@ public class AgentTokenService implements AgentKeys {
     public AgentTokenService(CollectorConfig config, AuthConfig auth) {
         this.config = config;
         this.key = EcKeys.loadOrCreate(config.agentToken().keyFile());
+        this.signingKey = BouncyCastleKeys.convert(key.getPrivate());
         this.kid = EcKeys.kid(key.getPublic());
         this.issuer = auth.agentTokenIssuer();
         this.clock = Clock.systemUTC();
@@ -54,7 +59,8 @@ public class AgentTokenService implements AgentKeys {
         claims.setExpirationTime(NumericDate.fromSeconds(expiresAt.getEpochSecond()));
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
-        jws.setKey(key.getPrivate());
+        jws.setKey(signingKey);
+        jws.setProviderContext(BouncyCastleKeys.PROVIDER_CONTEXT);
         jws.setKeyIdHeaderValue(kid);
         jws.setHeader("typ", "JWT");
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
