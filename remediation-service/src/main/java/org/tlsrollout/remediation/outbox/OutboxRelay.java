@@ -12,6 +12,10 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
+import jakarta.transaction.InvalidTransactionException;
+import jakarta.transaction.SystemException;
+import jakarta.transaction.Transaction;
+import jakarta.transaction.TransactionManager;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,6 +39,12 @@ import org.tlsrollout.remediation.config.RemediationConfig;
  * idempotent producer: application.properties), waits until Kafka has acknowledged every one, and only then deletes
  * them and commits. A failure anywhere leaves the rows for the next attempt; a crash after Kafka's acknowledgement
  * and before the commit publishes them again, with the same {@code ce_id}: at least once, deduplicated by consumers.
+ * <p>
+ * The transaction is suspended while Kafka takes the batch (its row locks stay: the connection's own transaction goes
+ * on). The emitter carries the caller's context to the producer thread that acknowledges the send; with the
+ * transaction in that context, the commit could find that thread still inside it and fail ("commit invoked while
+ * multiple threads active", quarkusio/quarkus#39098, about one commit in a hundred in {@code OutboxTest}), and a
+ * batch already on Kafka would be published again.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -43,17 +53,19 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
     private final AgroalDataSource dataSource;
+    private final TransactionManager transactions;
     private final MutinyEmitter<String> emitter;
     private final RemediationConfig.Outbox config;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean stopping;
     private volatile boolean failing;
 
-    public OutboxRelay(AgroalDataSource dataSource,
+    public OutboxRelay(AgroalDataSource dataSource, TransactionManager transactions,
             @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16384)
             MutinyEmitter<String> emitter,
             RemediationConfig config) {
         this.dataSource = dataSource;
+        this.transactions = transactions;
         this.emitter = emitter;
         this.config = config.outbox();
     }
@@ -103,19 +115,32 @@ public class OutboxRelay {
         }
     }
 
-    private int relayBatch() throws SQLException {
+    private int relayBatch() throws SQLException, SystemException {
         try (Connection connection = dataSource.getConnection()) {
             List<Row> rows = claim(connection, config.batchSize());
             if (rows.isEmpty()) {
                 return 0;
             }
-            publish(rows);
+            Transaction claimed = transactions.suspend();
+            try {
+                publish(rows);
+            } finally {
+                resume(claimed);
+            }
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE id = ANY(?)")) {
                 Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
                 delete.setArray(1, connection.createArrayOf("bigint", ids));
                 delete.executeUpdate();
             }
             return rows.size();
+        }
+    }
+
+    private void resume(Transaction claimed) throws SystemException {
+        try {
+            transactions.resume(claimed);
+        } catch (InvalidTransactionException e) {
+            throw new IllegalStateException("the outbox batch's transaction cannot be resumed: " + e.getMessage(), e);
         }
     }
 
