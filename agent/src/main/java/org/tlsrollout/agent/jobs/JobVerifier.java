@@ -21,7 +21,7 @@ import org.tlsrollout.agent.jobs.Verification.Rejected;
 import org.tlsrollout.contracts.Action;
 import org.tlsrollout.contracts.ActionPolicy;
 import org.tlsrollout.contracts.ActionType;
-import org.tlsrollout.contracts.BouncyCastleKeys;
+import org.tlsrollout.contracts.Es256Provider;
 import org.tlsrollout.contracts.JobClaims;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.RuleId;
@@ -115,8 +115,8 @@ public final class JobVerifier {
         }
         jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
                 AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256));
-        jws.setKey(BouncyCastleKeys.convert(key.get()));
-        jws.setProviderContext(BouncyCastleKeys.PROVIDER_CONTEXT);
+        jws.setKey(Es256Provider.convert(key.get()));
+        jws.setProviderContext(Es256Provider.PROVIDER_CONTEXT);
         try {
             if (!jws.verifySignature()) {
                 return reject(Reason.BAD_SIGNATURE, "the ES256 signature does not verify with key " + kid);

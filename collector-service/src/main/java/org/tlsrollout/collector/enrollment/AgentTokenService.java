@@ -18,7 +18,7 @@ import org.tlsrollout.common.keys.EcKeys;
 import org.tlsrollout.common.security.AgentKeys;
 import org.tlsrollout.common.security.AgentTokens;
 import org.tlsrollout.common.security.AuthConfig;
-import org.tlsrollout.contracts.BouncyCastleKeys;
+import org.tlsrollout.contracts.Es256Provider;
 
 /**
  * Issues agent tokens (ES256 JWTs, subject = machine id) and is the source of the keys that verify them, here
@@ -27,7 +27,7 @@ import org.tlsrollout.contracts.BouncyCastleKeys;
 @ApplicationScoped
 public class AgentTokenService implements AgentKeys {
     private final KeyPair key;
-    /** The private key as BouncyCastle's: an enrollment signs a token (see BouncyCastleKeys). */
+    /** The private key as the ES256 provider's own: an enrollment signs a token (see Es256Provider). */
     private final PrivateKey signingKey;
     private final String kid;
     private final String issuer;
@@ -37,7 +37,7 @@ public class AgentTokenService implements AgentKeys {
     public AgentTokenService(CollectorConfig config, AuthConfig auth) {
         this.config = config;
         this.key = EcKeys.loadOrCreate(config.agentToken().keyFile());
-        this.signingKey = BouncyCastleKeys.convert(key.getPrivate());
+        this.signingKey = Es256Provider.convert(key.getPrivate());
         this.kid = EcKeys.kid(key.getPublic());
         this.issuer = auth.agentTokenIssuer();
         this.clock = Clock.systemUTC();
@@ -60,7 +60,7 @@ public class AgentTokenService implements AgentKeys {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
         jws.setKey(signingKey);
-        jws.setProviderContext(BouncyCastleKeys.PROVIDER_CONTEXT);
+        jws.setProviderContext(Es256Provider.PROVIDER_CONTEXT);
         jws.setKeyIdHeaderValue(kid);
         jws.setHeader("typ", "JWT");
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);

@@ -24,7 +24,7 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.resolvers.VerificationKeyResolver;
-import org.tlsrollout.contracts.BouncyCastleKeys;
+import org.tlsrollout.contracts.Es256Provider;
 
 /**
  * Turns a bearer token into an identity: the operator token gives roles operator and viewer, the viewer token
@@ -130,17 +130,20 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
                     .setAllowedClockSkewInSeconds((int) config.clockSkew().toSeconds())
                     .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
                             AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
-                    .setVerificationKeyResolver(onBouncyCastle(agentKeys.resolver()))
-                    .setJwsProviderContext(BouncyCastleKeys.PROVIDER_CONTEXT)
+                    .setVerificationKeyResolver(onEs256Provider(agentKeys.resolver()))
+                    .setJwsProviderContext(Es256Provider.PROVIDER_CONTEXT)
                     .build();
             agentTokenConsumer = consumer;
         }
         return consumer;
     }
 
-    /** The keys the resolver finds, as BouncyCastle's (ES256 verification about 8 times faster, see BouncyCastleKeys). */
-    private static VerificationKeyResolver onBouncyCastle(VerificationKeyResolver resolver) {
-        return (jws, nestingContext) -> BouncyCastleKeys.convertVerificationKey(resolver.resolveKey(jws, nestingContext));
+    /**
+     * The keys the resolver finds, as the ES256 provider's own (a verification 20 times faster than on the JDK's, see
+     * Es256Provider).
+     */
+    private static VerificationKeyResolver onEs256Provider(VerificationKeyResolver resolver) {
+        return (jws, nestingContext) -> Es256Provider.convertVerificationKey(resolver.resolveKey(jws, nestingContext));
     }
 
     private static boolean matches(Optional<String> expected, String token) {
