@@ -102,6 +102,19 @@ final class BenchStack implements AutoCloseable {
         return new long[] {hwm, rss};
     }
 
+    /** CPU time (user and system) the process has used so far, in seconds; 0 when the system does not tell. */
+    static double cpuSeconds(long pid) {
+        return ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(0.0);
+    }
+
+    /** CPU time of every process of the local PostgreSQL server (its postmaster and backends), in seconds. */
+    static double postgresCpuSeconds() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                .mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0))
+                .sum();
+    }
+
     private static long kb(String line) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
     }

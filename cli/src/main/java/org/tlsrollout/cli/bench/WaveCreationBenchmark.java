@@ -75,8 +75,20 @@ public final class WaveCreationBenchmark implements Benchmark {
                 + " PostgreSQL COPY of the same rows (--quick: 100k only)";
     }
 
+    /** CPU seconds used from the POST to the last job committed, by the service, PostgreSQL and Kafka. */
+    private record Cpu(double service, double postgres, double kafka) {
+        static Cpu now(long servicePid, long kafkaPid) {
+            return new Cpu(BenchStack.cpuSeconds(servicePid), BenchStack.postgresCpuSeconds(),
+                    BenchStack.cpuSeconds(kafkaPid));
+        }
+
+        Cpu since(Cpu start) {
+            return new Cpu(service - start.service, postgres - start.postgres, kafka - start.kafka);
+        }
+    }
+
     private record Measure(int machines, String waveId, double createSeconds, double waveSeconds, double relaySeconds,
-            double copySeconds, long peakRssMiB) {
+            double copySeconds, long peakRssMiB, Cpu cpu) {
         double ratio() {
             return copySeconds / waveSeconds;
         }
@@ -92,19 +104,20 @@ public final class WaveCreationBenchmark implements Benchmark {
         try (BenchStack stack = BenchStack.start(user, "B3",
                 java.util.EnumSet.of(Component.KAFKA, Component.REMEDIATION), BenchStack.javaOptions(HEAP), out)) {
             long pid = stack.pid(Component.REMEDIATION);
+            long kafkaPid = stack.pid(Component.KAFKA);
             String url = stack.config().remediationUrl();
             String token = stack.config().tokens().operator();
             try (Connection db = stack.database()) {
                 String template = template(stack, db, out);
                 seed(db, template, "W00", 2_000, out);
                 out.println("warm-up wave over 2,000 machines (the JIT of the service)");
-                wave(db, url, token, "W00", 2_000, pid, out);
+                wave(db, url, token, "W00", 2_000, pid, kafkaPid, out);
                 for (int i = 0; i < sizes.length; i++) {
                     String site = "B3" + i;
                     seed(db, template, site, sizes[i], out);
-                    Measure m = wave(db, url, token, site, sizes[i], pid, out);
+                    Measure m = wave(db, url, token, site, sizes[i], pid, kafkaPid, out);
                     m = new Measure(m.machines(), m.waveId(), m.createSeconds(), m.waveSeconds(), m.relaySeconds(),
-                            copyBaseline(db, stack.config().home(), m.waveId(), sizes[i], out), m.peakRssMiB());
+                            copyBaseline(db, stack.config().home(), m.waveId(), sizes[i], out), m.peakRssMiB(), m.cpu());
                     measures.add(m);
                     out.printf(java.util.Locale.ROOT, "B3 %,d machines: wave %.1f s (%.0f jobs/s; POST answered in %.1f s,"
                                     + " events relayed to Kafka %.1f s after the POST), COPY of the same job rows %.1f s"
@@ -112,6 +125,10 @@ public final class WaveCreationBenchmark implements Benchmark {
                             m.machines(), m.waveSeconds(), m.machines() / m.waveSeconds(), m.createSeconds(),
                             m.relaySeconds(), m.copySeconds(), m.machines() / m.copySeconds(), m.ratio(),
                             m.peakRssMiB());
+                    out.printf(java.util.Locale.ROOT, "  CPU during the wave: service %.1f s, PostgreSQL %.1f s, Kafka %.1f s"
+                                    + " (%.0f / %.0f / %.0f us a job)%n", m.cpu().service(), m.cpu().postgres(),
+                            m.cpu().kafka(), m.cpu().service() * 1e6 / m.machines(), m.cpu().postgres() * 1e6 / m.machines(),
+                            m.cpu().kafka() * 1e6 / m.machines());
                 }
             }
         }
@@ -191,14 +208,15 @@ public final class WaveCreationBenchmark implements Benchmark {
     }
 
     /** POST the wave, then wait for every target to have its job (or be skipped) and for the outbox to drain. */
-    private Measure wave(Connection db, String url, String token, String site, int n, long pid, PrintStream out)
-            throws Exception {
+    private Measure wave(Connection db, String url, String token, String site, int n, long pid, long kafkaPid,
+            PrintStream out) throws Exception {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("name", "b3 " + site);
         request.put("phase", "CLIENTS");
         request.put("sites", List.of(site));
         request.put("percent", 100);
         request.put("maxFailureRate", 1.0);
+        Cpu cpu = Cpu.now(pid, kafkaPid);
         long t0 = System.nanoTime();
         HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/waves"))
                 .timeout(Duration.ofMinutes(10))
@@ -231,6 +249,7 @@ public final class WaveCreationBenchmark implements Benchmark {
             Thread.sleep(500);
         }
         long t2 = System.nanoTime();
+        Cpu used = Cpu.now(pid, kafkaPid).since(cpu);
         long jobs = count(db, "SELECT count(*) FROM job WHERE wave_id = ?", id);
         if (jobs != n) {
             throw new StackException("the wave issued " + jobs + " jobs for " + n + " machines; see its targets' detail");
@@ -240,7 +259,7 @@ public final class WaveCreationBenchmark implements Benchmark {
         }
         long t3 = System.nanoTime();
         return new Measure(n, id, (t1 - t0) / 1e9, (t2 - t0) / 1e9, (t3 - t0) / 1e9, Double.NaN,
-                BenchStack.rssMiB(pid)[0]);
+                BenchStack.rssMiB(pid)[0], used);
     }
 
     /**

@@ -97,8 +97,11 @@ public interface RemediationConfig {
         @WithDefault("500ms")
         Duration interval();
 
-        /** Events published per transaction (and per Kafka round trip). */
-        @WithDefault("500")
+        /**
+         * Events published per transaction at most (whole outbox rows: one holding more, such as a wave's chunk of
+         * jobs, is published alone).
+         */
+        @WithDefault("5000")
         int batchSize();
 
         /** How long the relay waits for Kafka to acknowledge a batch before it tries again later. */

@@ -11,14 +11,13 @@ import org.tlsrollout.contracts.Topics;
 
 /**
  * Writes job events to table {@code outbox} on the caller's connection, so that they commit or roll back with the
- * change they tell of (the transactional outbox); {@link OutboxRelay} publishes them. No CDI: callers pass the
- * connection of their transaction.
+ * change they tell of (the transactional outbox); {@link OutboxRelay} publishes them. The events of one call share one
+ * row, in order (a wave's chunk writes one row for its thousand jobs). No CDI: callers pass the connection of their
+ * transaction.
  */
 public final class Outbox {
     static final String INSERT = """
-            INSERT INTO outbox (topic, message_key, event_id, type, payload)
-            SELECT ?, u.message_key, u.event_id, ?, u.payload::jsonb
-            FROM unnest(?::text[], ?::text[], ?::text[]) AS u(message_key, event_id, payload)
+            INSERT INTO outbox (topic, type, events, message_keys, event_ids, payloads) VALUES (?, ?, ?, ?, ?, ?)
             """;
 
     private Outbox() {
@@ -46,9 +45,10 @@ public final class Outbox {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             insert.setString(1, Topics.JOB_EVENTS);
             insert.setString(2, Topics.JOB_EVENT_TYPE);
-            insert.setArray(3, connection.createArrayOf("text", keys));
-            insert.setArray(4, connection.createArrayOf("text", ids));
-            insert.setArray(5, connection.createArrayOf("text", payloads));
+            insert.setInt(3, n);
+            insert.setArray(4, connection.createArrayOf("text", keys));
+            insert.setArray(5, connection.createArrayOf("text", ids));
+            insert.setArray(6, connection.createArrayOf("text", payloads));
             insert.executeUpdate();
         }
     }

@@ -4,74 +4,81 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.ce.OutgoingCloudEventMetadata;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
-import jakarta.transaction.InvalidTransactionException;
-import jakarta.transaction.SystemException;
-import jakarta.transaction.Transaction;
-import jakarta.transaction.TransactionManager;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.jboss.logging.Logger;
+import org.tlsrollout.contracts.CloudEvents;
 import org.tlsrollout.remediation.config.RemediationConfig;
 
 /**
- * Publishes the outbox to Kafka: oldest first, {@code remediation.outbox.batch-size} rows at a time, each batch in one
- * transaction that locks its rows ({@code FOR UPDATE SKIP LOCKED}, so that two instances never publish the same rows
- * at once), sends them (key = machine id, binary CloudEvents with {@code ce_id} = the event id; acks=all,
- * idempotent producer: application.properties), waits until Kafka has acknowledged every one, and only then deletes
- * them and commits. A failure anywhere leaves the rows for the next attempt; a crash after Kafka's acknowledgement
+ * Publishes the outbox to Kafka: oldest row first, whole rows (each holds the events of one transaction, in order) up to
+ * {@code remediation.outbox.batch-size} events at a time (a row larger than that alone), each batch in one transaction
+ * that locks its rows ({@code FOR UPDATE SKIP LOCKED}, so that two instances never publish the same rows at once),
+ * sends their events (key = machine id, binary CloudEvents with {@code ce_id} = the event id; acks=all, idempotent
+ * producer: application.properties), waits until Kafka has acknowledged every one, and only then deletes the rows and
+ * commits. A failure anywhere leaves the rows for the next attempt; a crash after Kafka's acknowledgement
  * and before the commit publishes them again, with the same {@code ce_id}: at least once, deduplicated by consumers.
  * <p>
- * The transaction is suspended while Kafka takes the batch (its row locks stay: the connection's own transaction goes
- * on). The emitter carries the caller's context to the producer thread that acknowledges the send; with the
- * transaction in that context, the commit could find that thread still inside it and fail ("commit invoked while
- * multiple threads active", quarkusio/quarkus#39098, about one commit in a hundred in {@code OutboxTest}), and a
- * batch already on Kafka would be published again.
+ * The events are sent on the Kafka producer of the {@code job-events} channel itself (its settings, its health),
+ * record by record with a callback: the channel's emitter cost about half of the relay's CPU in a wave (a Mutiny
+ * pipeline, context propagation and metadata per message, B3), and it carried the relay's transaction to the producer
+ * thread that acknowledged the send, where the commit could find that thread still inside the transaction and fail
+ * ("commit invoked while multiple threads active", quarkusio/quarkus#39098, about one commit in a hundred in
+ * {@code OutboxTest}), so that a batch already on Kafka was published again. The producer's callbacks carry no
+ * context: only this thread takes part in the transaction.
  */
 @ApplicationScoped
 public class OutboxRelay {
     public static final String CHANNEL = "job-events";
-    static final URI SOURCE = URI.create("urn:tlsrollout:remediation-service");
+    static final String SOURCE = "urn:tlsrollout:remediation-service";
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
     private final AgroalDataSource dataSource;
-    private final TransactionManager transactions;
-    private final MutinyEmitter<String> emitter;
+    private final KafkaClientService clients;
     private final RemediationConfig.Outbox config;
+    private volatile Producer<String, String> producer;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean stopping;
     private volatile boolean failing;
 
-    public OutboxRelay(AgroalDataSource dataSource, TransactionManager transactions,
-            @Channel(CHANNEL) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 16384)
-            MutinyEmitter<String> emitter,
+    /**
+     * @param channel declares the {@code job-events} channel, whose Kafka sink (and producer) SmallRye then creates;
+     *                nothing is sent through it
+     */
+    public OutboxRelay(AgroalDataSource dataSource, KafkaClientService clients, @Channel(CHANNEL) Emitter<String> channel,
             RemediationConfig config) {
         this.dataSource = dataSource;
-        this.transactions = transactions;
-        this.emitter = emitter;
+        this.clients = clients;
         this.config = config.outbox();
     }
 
-    /** One row of table {@code outbox}. */
-    public record Row(long id, String topic, String key, String eventId, String type, String payload, Instant createdAt) {
+    /** One event of a row of table {@code outbox}. */
+    public record Event(String topic, String key, String eventId, String type, String payload, Instant createdAt) {
+    }
+
+    /** The rows a batch claimed and the events they hold, in order; {@code more}: rows were left for the next batch. */
+    record Batch(List<Long> rowIds, List<Event> events, boolean more) {
     }
 
     @Scheduled(identity = "outbox-relay", every = "${remediation.outbox.interval}",
@@ -100,14 +107,13 @@ public class OutboxRelay {
         lock.lock();
         try {
             int total = 0;
-            while (!stopping) {
-                int n = QuarkusTransaction.requiringNew()
+            boolean more = true;
+            while (more && !stopping) {
+                Batch batch = QuarkusTransaction.requiringNew()
                         .timeout((int) config.publishTimeout().toSeconds() + 30)
                         .call(this::relayBatch);
-                total += n;
-                if (n < config.batchSize()) {
-                    break;
-                }
+                total += batch.events().size();
+                more = batch.more();
             }
             return total;
         } finally {
@@ -115,77 +121,110 @@ public class OutboxRelay {
         }
     }
 
-    private int relayBatch() throws SQLException, SystemException {
+    private Batch relayBatch() throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            List<Row> rows = claim(connection, config.batchSize());
-            if (rows.isEmpty()) {
-                return 0;
+            Batch batch = claim(connection, config.batchSize());
+            if (batch.rowIds().isEmpty()) {
+                return batch;
             }
-            Transaction claimed = transactions.suspend();
-            try {
-                publish(rows);
-            } finally {
-                resume(claimed);
-            }
+            publish(batch.events());
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE id = ANY(?)")) {
-                Long[] ids = rows.stream().map(Row::id).toArray(Long[]::new);
-                delete.setArray(1, connection.createArrayOf("bigint", ids));
+                delete.setArray(1, connection.createArrayOf("bigint", batch.rowIds().toArray()));
                 delete.executeUpdate();
             }
-            return rows.size();
+            return batch;
         }
-    }
-
-    private void resume(Transaction claimed) throws SystemException {
-        try {
-            transactions.resume(claimed);
-        } catch (InvalidTransactionException e) {
-            throw new IllegalStateException("the outbox batch's transaction cannot be resumed: " + e.getMessage(), e);
-        }
-    }
-
-    /** The oldest rows no other transaction holds, locked until this transaction ends. */
-    static List<Row> claim(Connection connection, int limit) throws SQLException {
-        List<Row> rows = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("""
-                SELECT id, topic, message_key, event_id, type, payload::text, created_at FROM outbox
-                ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED
-                """)) {
-            select.setInt(1, limit);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getTimestamp(7).toInstant()));
-                }
-            }
-        }
-        return rows;
     }
 
     /**
-     * Sends the rows, in order, and returns once Kafka has acknowledged all of them.
+     * The oldest rows no other transaction holds, as many as fit in {@code maxEvents} events (at least one), locked
+     * until this transaction ends, and their events in order. Rows locked beyond that are released at the commit.
+     */
+    static Batch claim(Connection connection, int maxEvents) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        boolean more = false;
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT id, events FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
+            select.setInt(1, maxEvents);
+            try (ResultSet rs = select.executeQuery()) {
+                int events = 0;
+                while (rs.next()) {
+                    int n = rs.getInt(2);
+                    if (!ids.isEmpty() && events + n > maxEvents) {
+                        more = true;
+                        break;
+                    }
+                    ids.add(rs.getLong(1));
+                    events += n;
+                }
+                more |= ids.size() == maxEvents;
+            }
+        }
+        List<Event> events = new ArrayList<>();
+        if (ids.isEmpty()) {
+            return new Batch(ids, events, false);
+        }
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT topic, type, message_keys, event_ids, payloads, created_at FROM outbox WHERE id = ANY(?) ORDER BY id
+                """)) {
+            select.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    String topic = rs.getString(1);
+                    String type = rs.getString(2);
+                    String[] keys = (String[]) rs.getArray(3).getArray();
+                    String[] eventIds = (String[]) rs.getArray(4).getArray();
+                    String[] payloads = (String[]) rs.getArray(5).getArray();
+                    Instant createdAt = rs.getTimestamp(6).toInstant();
+                    for (int i = 0; i < keys.length; i++) {
+                        events.add(new Event(topic, keys[i], eventIds[i], type, payloads[i], createdAt));
+                    }
+                }
+            }
+        }
+        return new Batch(ids, events, more);
+    }
+
+    /**
+     * Sends the events, in order, and returns once Kafka has acknowledged all of them.
      *
      * @throws RuntimeException when any is not acknowledged within {@code remediation.outbox.publish-timeout}
      */
-    public void publish(List<Row> rows) {
-        List<Uni<Void>> sent = new ArrayList<>(rows.size());
-        for (Row row : rows) {
-            Message<String> message = Message.of(row.payload())
-                    .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                            .withTopic(row.topic())
-                            .withKey(row.key())
-                            .build())
-                    .addMetadata(OutgoingCloudEventMetadata.builder()
-                            .withId(row.eventId())
-                            .withType(row.type())
-                            .withSource(SOURCE)
-                            .withSubject(row.key())
-                            .withDataContentType("application/json")
-                            .withTimestamp(row.createdAt().atZone(ZoneOffset.UTC))
-                            .build());
-            sent.add(emitter.sendMessage(message));
+    public void publish(List<Event> events) {
+        Producer<String, String> out = producer();
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        AtomicInteger left = new AtomicInteger(events.size());
+        for (Event event : events) {
+            RecordHeaders headers = new RecordHeaders();
+            CloudEvents.binaryHeaders(event.eventId(), event.type(), SOURCE, event.key(), event.createdAt(), headers::add);
+            out.send(new ProducerRecord<>(event.topic(), null, event.key(), event.payload(), headers), (metadata, error) -> {
+                if (error != null) {
+                    acknowledged.completeExceptionally(error);
+                } else if (left.decrementAndGet() == 0) {
+                    acknowledged.complete(null);
+                }
+            });
         }
-        Uni.join().all(sent).andFailFast().await().atMost(config.publishTimeout());
+        try {
+            acknowledged.get(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while Kafka took the job events", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Kafka did not take the job events: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not acknowledge " + left.get() + " of " + events.size()
+                    + " job events within " + config.publishTimeout(), e);
+        }
+    }
+
+    private Producer<String, String> producer() {
+        Producer<String, String> p = producer;
+        if (p == null) {
+            p = clients.<String, String>getProducer(CHANNEL).unwrap();
+            producer = p;
+        }
+        return p;
     }
 
     void onStop(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent event) {

@@ -26,6 +26,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,8 +37,10 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.tlsrollout.contracts.JobEvent;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.Phase;
+import org.tlsrollout.contracts.RuleId;
 import org.tlsrollout.contracts.Topics;
 import org.tlsrollout.platform.testing.KafkaTestResource;
 import org.tlsrollout.platform.testing.PostgresTestResource;
@@ -112,15 +116,7 @@ class OutboxTest {
         await().atMost(PATIENCE).until(() -> outboxRowsOf(machine) == 0);
 
         // The relay crashed after Kafka acknowledged the event and before its delete committed: the row is back.
-        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO outbox (topic, message_key, event_id, type, payload) VALUES (?, ?, ?, ?, ?::jsonb)")) {
-            insert.setString(1, Topics.JOB_EVENTS);
-            insert.setString(2, machine);
-            insert.setString(3, header(delivered, "ce_id"));
-            insert.setString(4, Topics.JOB_EVENT_TYPE);
-            insert.setString(5, delivered.value());
-            insert.executeUpdate();
-        }
+        insertOutboxRow(machine, header(delivered, "ce_id"), delivered.value());
         relay.relay();
 
         List<ConsumerRecord<String, String>> records = eventsOf(machine);
@@ -198,6 +194,83 @@ class OutboxTest {
         });
     }
 
+    @Test
+    void theEventsOfOneTransactionShareARowAndArePublishedInTheirOrder() throws SQLException {
+        String run = "row-" + UUID.randomUUID();
+        List<JobEvent> events = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            events.add(new JobEvent(run + "-event-" + i, JobEvent.Kind.ISSUED, run + "-job-" + i, "wave-" + run,
+                    run + "-m" + (i % 2), "S1", Phase.CLIENTS, i + 1, List.of(RuleId.SCHANNEL_TLS12_CLIENT),
+                    Instant.parse("2026-12-06T00:00:00Z"), null));
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            Outbox.add(c, events);
+            try (PreparedStatement select = c.prepareStatement("SELECT events FROM outbox WHERE ? = ANY(event_ids)")) {
+                select.setString(1, run + "-event-4");
+                try (ResultSet rs = select.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).as("the five events in one row").isEqualTo(5);
+                    assertThat(rs.next()).isFalse();
+                }
+            }
+            c.commit();
+        }
+        relay.relay();
+
+        List<ConsumerRecord<String, String>> published = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                .until(() -> TopicRecords.all(Topics.JOB_EVENTS).stream()
+                        .filter(r -> r.key() != null && r.key().startsWith(run)).toList(), r -> r.size() >= 5);
+        assertThat(published).hasSize(5);
+        for (String machine : List.of(run + "-m0", run + "-m1")) {
+            // Kafka keeps the order per key (partition): each machine's events in the order they were written.
+            assertThat(eventsOf(machine)).extracting(r -> header(r, "ce_id"))
+                    .isSortedAccordingTo(Comparator.comparingInt(id -> Integer.parseInt(id.substring(id.lastIndexOf('-') + 1))));
+        }
+        assertThat(published).extracting(r -> header(r, "ce_id"))
+                .containsExactlyInAnyOrderElementsOf(events.stream().map(JobEvent::eventId).toList());
+        for (ConsumerRecord<String, String> record : published) {
+            JsonNode event = json(record.value());
+            assertThat(header(record, "ce_id")).isEqualTo(event.path("eventId").asText());
+            assertThat(record.key()).isEqualTo(event.path("machineId").asText());
+        }
+        assertThat(count("SELECT count(*) FROM outbox WHERE event_ids[1] = ?", run + "-event-0")).isZero();
+    }
+
+    @Test
+    void aBatchTakesWholeRowsUpToItsEventsAndARowLargerThanThatAlone() throws SQLException {
+        String run = "claim-" + UUID.randomUUID();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                // Rows the relay's own transactions cannot see: written and claimed in this uncommitted transaction.
+                execute(c, "DELETE FROM outbox");
+                for (int size : new int[] {3, 2, 4}) {
+                    List<JobEvent> events = new ArrayList<>();
+                    for (int i = 0; i < size; i++) {
+                        events.add(new JobEvent(run + "-" + size + "-" + i, JobEvent.Kind.ISSUED, "job", "wave", run, "S1",
+                                Phase.CLIENTS, 1, List.of(RuleId.SCHANNEL_TLS12_CLIENT), Instant.now(), null));
+                    }
+                    Outbox.add(c, events);
+                }
+                OutboxRelay.Batch five = OutboxRelay.claim(c, 5);
+                assertThat(five.rowIds()).hasSize(2);
+                assertThat(five.events()).extracting(OutboxRelay.Event::eventId).containsExactly(
+                        run + "-3-0", run + "-3-1", run + "-3-2", run + "-2-0", run + "-2-1");
+                assertThat(five.more()).isTrue();
+                OutboxRelay.Batch two = OutboxRelay.claim(c, 2);
+                assertThat(two.rowIds()).hasSize(1);
+                assertThat(two.events()).hasSize(3);
+                assertThat(two.more()).isTrue();
+                OutboxRelay.Batch all = OutboxRelay.claim(c, 100);
+                assertThat(all.events()).hasSize(9);
+                assertThat(all.more()).isFalse();
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
     /*
      * The relay waits for Kafka's acknowledgement inside its transaction. The acknowledgement arrives on the producer's
      * network thread; had the transaction's context travelled there with the send (SmallRye context propagation does
@@ -213,14 +286,7 @@ class OutboxTest {
         int failed = 0;
         String firstFailure = null;
         for (int i = 0; i < batches; i++) {
-            try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO outbox (topic, message_key, event_id, type, payload) VALUES (?, ?, ?, ?, '{}'::jsonb)")) {
-                insert.setString(1, Topics.JOB_EVENTS);
-                insert.setString(2, key);
-                insert.setString(3, key + "-" + i);
-                insert.setString(4, Topics.JOB_EVENT_TYPE);
-                insert.executeUpdate();
-            }
+            insertOutboxRow(key, key + "-" + i, "{}");
             try {
                 relay.relay();
             } catch (RuntimeException e) {
@@ -242,8 +308,21 @@ class OutboxTest {
                 .collect(Collectors.toCollection(ArrayList::new));
     }
 
+    /** A row of one event, as {@link Outbox#add} writes it. */
+    private void insertOutboxRow(String key, String eventId, String payload) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(Outbox.INSERT)) {
+            insert.setString(1, Topics.JOB_EVENTS);
+            insert.setString(2, Topics.JOB_EVENT_TYPE);
+            insert.setInt(3, 1);
+            insert.setArray(4, c.createArrayOf("text", new String[] {key}));
+            insert.setArray(5, c.createArrayOf("text", new String[] {eventId}));
+            insert.setArray(6, c.createArrayOf("text", new String[] {payload}));
+            insert.executeUpdate();
+        }
+    }
+
     private long outboxRowsOf(String machine) throws SQLException {
-        return count("SELECT count(*) FROM outbox WHERE message_key = ?", machine);
+        return count("SELECT count(*) FROM outbox WHERE ? = ANY(message_keys)", machine);
     }
 
     private Map<String, Long> seqs(List<String> machines) throws SQLException {
@@ -261,6 +340,12 @@ class OutboxTest {
                 rs.next();
                 return rs.getLong(1);
             }
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement statement = c.createStatement()) {
+            statement.execute(sql);
         }
     }
 

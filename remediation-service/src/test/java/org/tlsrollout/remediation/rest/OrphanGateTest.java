@@ -271,8 +271,8 @@ class OrphanGateTest {
         counts.put("wave_event", count("SELECT count(*) FROM wave_event e JOIN wave w ON w.id = e.wave_id"
                 + " WHERE ? = ANY(w.sites)", site));
         counts.put("job", count("SELECT count(*) FROM job WHERE site_code = ?", site));
-        counts.put("outbox", count("SELECT count(*) FROM outbox o JOIN machine m ON m.machine_id = o.message_key"
-                + " WHERE m.site_code = ?", site));
+        counts.put("outbox", count("SELECT count(*) FROM outbox o CROSS JOIN unnest(o.message_keys) AS k(machine_id)"
+                + " JOIN machine m USING (machine_id) WHERE m.site_code = ?", site));
         counts.put("job_seq", count("SELECT coalesce(sum(s.job_seq), 0) FROM machine_job_seq s"
                 + " JOIN machine m USING (machine_id) WHERE m.site_code = ?", site));
         return counts;

@@ -107,7 +107,8 @@ class WaveCreationBenchmark {
         long jwsBytes = count("SELECT sum(length(jws)) FROM job WHERE wave_id = ?", id);
         // The events then leave through the outbox.
         await().atMost(Duration.ofSeconds(MAX_SECONDS * 2)).pollInterval(Duration.ofMillis(200))
-                .until(() -> count("SELECT count(*) FROM outbox WHERE message_key LIKE ?", run + "-%") == 0);
+                .until(() -> count("SELECT count(*) FROM outbox o CROSS JOIN unnest(o.message_keys) AS k(key)"
+                        + " WHERE k.key LIKE ?", run + "-%") == 0);
         long relayed = System.nanoTime();
 
         double createSeconds = (created - started) / 1e9;

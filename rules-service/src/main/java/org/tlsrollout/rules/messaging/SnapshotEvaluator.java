@@ -33,6 +33,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
+import org.tlsrollout.contracts.CloudEvents;
 import org.tlsrollout.contracts.EvaluationEvent;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.MachineSnapshot;
@@ -60,10 +61,6 @@ import org.tlsrollout.rules.metrics.EvaluationMetrics;
 public class SnapshotEvaluator {
     private static final Logger LOG = Logger.getLogger(SnapshotEvaluator.class);
     static final String SOURCE = "urn:tlsrollout:rules-service";
-    private static final byte[] SPEC_VERSION = "1.0".getBytes(StandardCharsets.UTF_8);
-    private static final byte[] TYPE = Topics.EVALUATION_EVENT_TYPE.getBytes(StandardCharsets.UTF_8);
-    private static final byte[] SOURCE_BYTES = SOURCE.getBytes(StandardCharsets.UTF_8);
-    private static final byte[] CONTENT_TYPE = "application/json".getBytes(StandardCharsets.UTF_8);
     private static final String DLQ = Topics.dlq(Topics.SNAPSHOTS);
     static final Duration RESEND_DELAY = Duration.ofSeconds(5);
 
@@ -252,13 +249,7 @@ public class SnapshotEvaluator {
     static RecordHeaders headers(MachineSnapshot snapshot, Instant now) {
         String id = snapshot.snapshotId() != null ? snapshot.snapshotId() : snapshot.machineId() + "@" + snapshot.collectedAt();
         RecordHeaders headers = new RecordHeaders();
-        headers.add("ce_specversion", SPEC_VERSION);
-        headers.add("ce_id", id.getBytes(StandardCharsets.UTF_8));
-        headers.add("ce_type", TYPE);
-        headers.add("ce_source", SOURCE_BYTES);
-        headers.add("ce_subject", snapshot.machineId().getBytes(StandardCharsets.UTF_8));
-        headers.add("ce_time", now.toString().getBytes(StandardCharsets.UTF_8));
-        headers.add("content-type", CONTENT_TYPE);
+        CloudEvents.binaryHeaders(id, Topics.EVALUATION_EVENT_TYPE, SOURCE, snapshot.machineId(), now, headers::add);
         return headers;
     }
 
