@@ -78,16 +78,19 @@ public final class RulesThroughput implements Benchmark {
 
             out.println("rules-service on the backlog ...");
             bench.stack.up(EnumSet.of(Component.RULES));
-            Span service = await(admin, Topics.EVALUATIONS, partitions, records, out);
+            long kafka = bench.pid(Component.KAFKA);
+            Span service = await(admin, Topics.EVALUATIONS, partitions, records, bench.pid(Component.RULES), kafka, out);
             bench.stop(Component.RULES);
             out.printf(Locale.ROOT, "rules-service: %d evaluations in %.2f s from the first to the last: %.0f /s%n",
                     service.records(), service.seconds(), service.rate());
+            out.printf(Locale.ROOT, "  CPU meanwhile: rules-service %.1f us, Kafka %.1f us a record%n",
+                    service.processCpuMicros(), service.kafkaCpuMicros());
 
             out.println("raw pass-through on the same records ...");
             Process pass = passThrough(config, records);
             Span raw;
             try {
-                raw = await(admin, PASS_THROUGH_TOPIC, partitions, records, out);
+                raw = await(admin, PASS_THROUGH_TOPIC, partitions, records, pass.pid(), kafka, out);
                 if (!pass.waitFor(60, TimeUnit.SECONDS)) {
                     throw new StackException("the pass-through did not end; see " + config.logs().resolve("passthrough.log"));
                 }
@@ -96,6 +99,8 @@ public final class RulesThroughput implements Benchmark {
             }
             out.printf(Locale.ROOT, "pass-through:  %d records in %.2f s from the first to the last: %.0f /s%n",
                     raw.records(), raw.seconds(), raw.rate());
+            out.printf(Locale.ROOT, "  CPU meanwhile: pass-through %.1f us, Kafka %.1f us a record%n",
+                    raw.processCpuMicros(), raw.kafkaCpuMicros());
             return new Result(id(), "evaluations_per_s", Math.rint(service.rate()), service.rate() / raw.rate());
         }
     }
@@ -170,7 +175,20 @@ public final class RulesThroughput implements Benchmark {
         return p;
     }
 
-    record Span(long records, long firstMillis, long lastMillis) {
+    /**
+     * @param processCpu CPU seconds the process (service or pass-through) used from when its first output record was
+     *                   seen to when the last was (sampled every 200 ms)
+     * @param kafkaCpu   the broker's, over the same time
+     */
+    record Span(long records, long firstMillis, long lastMillis, double processCpu, double kafkaCpu) {
+        double processCpuMicros() {
+            return processCpu * 1e6 / records;
+        }
+
+        double kafkaCpuMicros() {
+            return kafkaCpu * 1e6 / records;
+        }
+
         double seconds() {
             return Math.max(1, lastMillis - firstMillis) / 1000.0;
         }
@@ -182,16 +200,21 @@ public final class RulesThroughput implements Benchmark {
     }
 
     /** Waits until the topic holds {@code records} records, then reads its first and last record timestamps. */
-    private static Span await(Admin admin, String topic, int partitions, long records, PrintStream out) throws Exception {
+    private static Span await(Admin admin, String topic, int partitions, long records, long pid, long kafkaPid,
+            PrintStream out) throws Exception {
         List<TopicPartition> tps = new ArrayList<>();
         for (int p = 0; p < partitions; p++) {
             tps.add(new TopicPartition(topic, p));
         }
         long last = -1;
+        double[] cpuAtFirst = null;
         long lastChange = System.nanoTime();
         long lastReport = System.nanoTime();
         while (true) {
             long n = sum(admin.listOffsets(specs(tps, OffsetSpec.latest())).all().get());
+            if (n > 0 && cpuAtFirst == null) {
+                cpuAtFirst = new double[] {BenchStack.cpuSeconds(pid), BenchStack.cpuSeconds(kafkaPid)};
+            }
             if (n >= records) {
                 break;
             }
@@ -207,6 +230,8 @@ public final class RulesThroughput implements Benchmark {
             }
             Thread.sleep(200);
         }
+        double processCpu = BenchStack.cpuSeconds(pid) - (cpuAtFirst == null ? 0 : cpuAtFirst[0]);
+        double kafkaCpu = BenchStack.cpuSeconds(kafkaPid) - (cpuAtFirst == null ? 0 : cpuAtFirst[1]);
         Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(specs(tps, OffsetSpec.latest())).all().get();
         Map<TopicPartition, ListOffsetsResultInfo> firsts = admin.listOffsets(specs(tps, OffsetSpec.forTimestamp(0))).all().get();
         Map<TopicPartition, ListOffsetsResultInfo> maxes = admin.listOffsets(specs(tps, OffsetSpec.maxTimestamp())).all().get();
@@ -214,7 +239,7 @@ public final class RulesThroughput implements Benchmark {
                 .min().orElseThrow();
         long lastTs = maxes.values().stream().filter(i -> i.offset() >= 0).mapToLong(ListOffsetsResultInfo::timestamp)
                 .max().orElseThrow();
-        return new Span(sum(ends), first, lastTs);
+        return new Span(sum(ends), first, lastTs, processCpu, kafkaCpu);
     }
 
     private static Map<TopicPartition, OffsetSpec> specs(List<TopicPartition> tps, OffsetSpec spec) {
