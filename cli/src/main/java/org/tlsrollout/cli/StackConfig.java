@@ -1,12 +1,11 @@
 package org.tlsrollout.cli;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.tlsrollout.platform.net.FreePorts;
 
 /**
  * Where the local stack lives and how it is reached: the repository (for the built services), the state folder
@@ -53,7 +52,7 @@ public record StackConfig(
      * {@code up} runs: state folder {@code .tlsrollout/<name>}, distinct free ports, database
      * {@code tlsrollout_<name>} (dashes as underscores) on the same PostgreSQL server, the same partitions.
      */
-    public StackConfig isolated(String name, String javaOptions) throws IOException {
+    public StackConfig isolated(String name, String javaOptions) {
         Matcher db = DB_URL.matcher(dbUrl);
         if (!db.matches()) {
             throw new StackException("cannot derive a database for '" + name + "' from TLSROLLOUT_DB_URL " + dbUrl
@@ -61,7 +60,7 @@ public record StackConfig(
         }
         Map<String, String> env = new HashMap<>();
         env.put("TLSROLLOUT_HOME", root.resolve(".tlsrollout").resolve(name).toAbsolutePath().toString());
-        int[] ports = freePorts(6);
+        int[] ports = FreePorts.pick(6);
         env.put("TLSROLLOUT_KAFKA_PORT", Integer.toString(ports[0]));
         env.put("TLSROLLOUT_KAFKA_CONTROLLER_PORT", Integer.toString(ports[1]));
         env.put("TLSROLLOUT_COLLECTOR_PORT", Integer.toString(ports[2]));
@@ -75,25 +74,6 @@ public record StackConfig(
         env.put("TLSROLLOUT_DB_PASSWORD", dbPassword);
         env.put("TLSROLLOUT_JAVA_OPTS", javaOptions);
         return fromEnvironment(root, env);
-    }
-
-    /** Distinct free ports: all held open at once, since a port just closed may be handed out again. */
-    public static int[] freePorts(int n) throws IOException {
-        ServerSocket[] sockets = new ServerSocket[n];
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                sockets[i] = new ServerSocket(0);
-                ports[i] = sockets[i].getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : sockets) {
-                if (socket != null) {
-                    socket.close();
-                }
-            }
-        }
     }
 
     private static int port(Map<String, String> env, String name, int defaultValue) {

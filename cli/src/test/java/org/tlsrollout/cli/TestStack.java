@@ -3,8 +3,8 @@ package org.tlsrollout.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Path;
+import org.tlsrollout.platform.net.FreePorts;
 import org.tlsrollout.platform.testing.TestDatabase;
 
 /**
@@ -21,7 +21,8 @@ final class TestStack implements AutoCloseable {
 
     private TestStack(Path home) throws IOException {
         database = TestDatabase.create();
-        config = new StackConfig(ROOT, home, freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), 3,
+        int[] ports = FreePorts.pick(6);
+        config = new StackConfig(ROOT, home, ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], 3,
                 database.jdbcUrl(), database.username(), database.password(),
                 "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
                 new Tokens("it-operator", "it-viewer", "it-enroll"));
@@ -52,12 +53,6 @@ final class TestStack implements AutoCloseable {
             stack.down(false);
         } finally {
             database.close();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -19,6 +19,7 @@ import org.tlsrollout.cli.Component;
 import org.tlsrollout.cli.Stack;
 import org.tlsrollout.cli.StackConfig;
 import org.tlsrollout.cli.StackException;
+import org.tlsrollout.platform.net.FreePorts;
 
 /**
  * The stack of one chaos run: its own state folder ({@code .tlsrollout/chaos-<id>}), its own free ports, its own
@@ -81,7 +82,7 @@ final class ChaosStack implements AutoCloseable {
 
     /** Declares and starts instance {@code index} of a service on a free port. */
     void addInstance(Component c, int index) throws IOException {
-        stack.withInstance(c, index, StackConfig.freePorts(1)[0]);
+        stack.withInstance(c, index, FreePorts.pick());
         instances.merge(c, index, Math::max);
         start(c, index);
     }

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +29,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tlsrollout.platform.net.FreePorts;
 import org.tlsrollout.platform.testing.TestCertificates;
 
 /**
@@ -60,9 +60,9 @@ class HttpsOnlyTest {
             config.put("quarkus.http.insecure-requests", "disabled");
             config.put("quarkus.http.test-ssl-port", "0");
             // A fixed plain HTTP port, so that the test can show nothing listens there.
-            config.put("quarkus.http.test-port", Integer.toString(freePort()));
+            config.put("quarkus.http.test-port", Integer.toString(FreePorts.pick()));
             // No broker: this test looks at the HTTP endpoint only.
-            config.put("kafka.bootstrap.servers", "127.0.0.1:" + freePort());
+            config.put("kafka.bootstrap.servers", "127.0.0.1:" + FreePorts.pick());
             return config;
         }
     }
@@ -196,11 +196,4 @@ class HttpsOnlyTest {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

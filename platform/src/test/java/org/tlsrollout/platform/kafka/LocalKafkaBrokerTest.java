@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tlsrollout.contracts.Topics;
+import org.tlsrollout.platform.net.FreePorts;
 
 class LocalKafkaBrokerTest {
 
@@ -90,10 +90,7 @@ class LocalKafkaBrokerTest {
         return BrokerProcess.start(tempDir.resolve("failed-start.log"), args);
     }
 
-    private static String freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return String.valueOf(socket.getLocalPort());
-        }
+    private static String freePort() {
+        return String.valueOf(FreePorts.pick());
     }
 }
