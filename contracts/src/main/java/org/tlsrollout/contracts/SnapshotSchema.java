@@ -75,6 +75,9 @@ public final class SnapshotSchema {
             node = READER.readTree(json);
         } catch (JsonProcessingException e) {
             return Result.invalid(List.of(new FieldError("", "not a JSON document: " + e.getOriginalMessage())));
+        } catch (NumberFormatException e) {
+            // Jackson refuses some numbers outside its stream constraints this way (an exponent such as 1e10000000001).
+            return Result.invalid(List.of(new FieldError("", "not a JSON document: " + e.getMessage())));
         }
         if (node == null || !node.isObject()) {
             return Result.invalid(List.of(new FieldError("", "a snapshot is a JSON object")));

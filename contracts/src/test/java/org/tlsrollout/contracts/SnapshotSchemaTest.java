@@ -88,4 +88,18 @@ class SnapshotSchemaTest {
         ((ObjectNode) doc.get("os")).put("architecture", new java.math.BigDecimal("-1e400"));
         assertThat(schema.check(doc.toString()).errors()).extracting(FieldError::field).contains("/os/architecture");
     }
+
+    /** Found by R4's fuzzing (crash-42fbdd86... in the corpus): Jackson threw NumberFormatException out of the check. */
+    @Test
+    void anExponentJacksonCannotReadIsRefusedAsNotJson() {
+        String json = Examples.json(Examples.WIN10_CLIENT_DONE).replaceFirst("\\{", "{\"extra\": 1e10000001111111110, ");
+
+        SnapshotSchema.Result result = schema.check(json);
+
+        assertThat(result.valid()).isFalse();
+        assertThat(result.errors()).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEmpty();
+            assertThat(e.message()).startsWith("not a JSON document").contains("exponent");
+        });
+    }
 }
