@@ -3,7 +3,6 @@ package org.tlsrollout.cli.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -31,6 +29,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.tlsrollout.cli.Component;
 import org.tlsrollout.cli.StackConfig;
 import org.tlsrollout.cli.StackException;
+import org.tlsrollout.contracts.CloudEvents;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.Topics;
 
@@ -133,21 +132,13 @@ public final class RulesThroughput implements Benchmark {
                 snapshot.put("snapshotId", snapshotId);
                 snapshot.put("receivedAt", receivedAt.toString());
                 RecordHeaders headers = new RecordHeaders();
-                header(headers, "ce_specversion", "1.0");
-                header(headers, "ce_id", snapshotId);
-                header(headers, "ce_type", Topics.SNAPSHOT_EVENT_TYPE);
-                header(headers, "ce_source", "urn:tlsrollout:collector-service");
-                header(headers, "ce_subject", machineId);
-                header(headers, "ce_time", receivedAt.toString());
+                CloudEvents.binaryHeaders(snapshotId, Topics.SNAPSHOT_EVENT_TYPE, "urn:tlsrollout:collector-service",
+                        machineId, receivedAt, headers::add);
                 producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, null, machineId,
                         Json.MAPPER.writeValueAsString(snapshot), headers));
             }
             producer.flush();
         }
-    }
-
-    private static void header(RecordHeaders headers, String name, String value) {
-        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Process passThrough(StackConfig config, int records) throws Exception {

@@ -38,6 +38,7 @@ import org.postgresql.copy.CopyManager;
 import org.tlsrollout.cli.Component;
 import org.tlsrollout.cli.StackException;
 import org.tlsrollout.contracts.Action;
+import org.tlsrollout.contracts.CloudEvents;
 import org.tlsrollout.contracts.EvaluationEvent;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.MachineClass;
@@ -147,12 +148,8 @@ public final class WaveCreationBenchmark implements Benchmark {
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         RecordHeaders headers = new RecordHeaders();
-        headers.add("ce_specversion", bytes("1.0"));
-        headers.add("ce_id", bytes(UUID.randomUUID().toString()));
-        headers.add("ce_type", bytes(Topics.EVALUATION_EVENT_TYPE));
-        headers.add("ce_source", bytes("urn:tlsrollout:rules-service"));
-        headers.add("ce_subject", bytes(TEMPLATE));
-        headers.add("content-type", bytes("application/json"));
+        CloudEvents.binaryHeaders(UUID.randomUUID().toString(), Topics.EVALUATION_EVENT_TYPE,
+                "urn:tlsrollout:rules-service", TEMPLATE, Instant.now(), headers::add);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
             producer.send(new ProducerRecord<>(Topics.EVALUATIONS, null, TEMPLATE,
                     Json.MAPPER.writeValueAsString(win7Client(TEMPLATE, "T00")), headers)).get();
@@ -325,10 +322,6 @@ public final class WaveCreationBenchmark implements Benchmark {
                 return rs.getLong(1);
             }
         }
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** A Windows 7 client before the rollout, as EvaluationThroughputBenchmark (remediation-service's tests) has it. */
