@@ -191,6 +191,9 @@ public class OutboxRelay {
      * @throws RuntimeException when any is not acknowledged within {@code remediation.outbox.publish-timeout}
      */
     public void publish(List<Event> events) {
+        if (events.isEmpty()) {
+            return;
+        }
         Producer<String, String> out = producer();
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         AtomicInteger left = new AtomicInteger(events.size());

@@ -1,6 +1,7 @@
 package org.tlsrollout.remediation.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.tlsrollout.remediation.TestEstate.PATIENCE;
@@ -299,6 +300,12 @@ class OutboxTest {
         assertThat(outboxRowsOf(key)).isZero();
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(eventsOf(key)).hasSize(batches));
+    }
+
+    /** Nothing to send is nothing to wait for: not a wait of the publish timeout ending in an error. */
+    @Test
+    void publishingNoEventsReturnsAtOnce() {
+        assertThatCode(() -> relay.publish(List.of())).doesNotThrowAnyException();
     }
 
     private static List<ConsumerRecord<String, String>> eventsOf(String machine) {
