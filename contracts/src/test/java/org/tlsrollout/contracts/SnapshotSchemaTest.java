@@ -3,6 +3,7 @@ package org.tlsrollout.contracts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -100,6 +101,32 @@ class SnapshotSchemaTest {
         assertThat(result.errors()).singleElement().satisfies(e -> {
             assertThat(e.field()).isEmpty();
             assertThat(e.message()).startsWith("not a JSON document").contains("exponent");
+        });
+    }
+
+    /**
+     * Found by R4's fuzzing (slow-unit-18492... in the corpus): the validator's enum check wrote -1e999999 out digit by
+     * digit, 18 s of CPU for a 36-byte document. Such numbers are refused before the schema runs, naming the field.
+     */
+    @Test
+    void aNumberWithAHugeExponentIsRefusedBeforeTheSchemaRuns() throws Exception {
+        ObjectNode doc = (ObjectNode) Json.MAPPER.readTree(Examples.json(Examples.WIN10_CLIENT_DONE));
+        ((ObjectNode) doc.get("os")).put("architecture", new java.math.BigDecimal("-1e999999"));
+        doc.withArray("probes").add(new java.math.BigDecimal("1e-999999"));
+        doc.put("a/b~c", new java.math.BigDecimal("1e401"));
+
+        List<FieldError> errors = schema.check(doc.toString()).errors();
+
+        assertThat(errors).extracting(FieldError::field)
+                .containsExactlyInAnyOrder("/os/architecture", "/probes/" + (doc.get("probes").size() - 1), "/a~1b~0c");
+        assertThat(errors).allSatisfy(e -> assertThat(e.message()).startsWith("a number out of range"));
+        // At the limit, a number is the schema's to judge (1e400 is the field error of the test above).
+        doc.remove("a/b~c");
+        ((ObjectNode) doc.get("os")).put("architecture", new java.math.BigDecimal("1e400"));
+        doc.withArray("probes").remove(doc.get("probes").size() - 1);
+        assertThat(schema.check(doc.toString()).errors()).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.field()).isEqualTo("/os/architecture");
+            assertThat(e.message()).doesNotContain("out of range");
         });
     }
 }
