@@ -3,7 +3,7 @@ package org.tlsrollout.agent.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
@@ -118,7 +118,10 @@ class JobVerifierFuzzTest {
             JWSObject parsed = JWSObject.parse(jws.strip());
             assertThat(parsed.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES256);
             assertThat(parsed.verify(new ECDSAVerifier(TRUSTED.toECPublicKey()))).as("signature").isTrue();
-            JsonNode payload = Json.MAPPER.readTree(parsed.getPayload().toString());
+            ObjectNode payload = (ObjectNode) Json.MAPPER.readTree(parsed.getPayload().toString());
+            // "rules" only names what a job fixes, and the agent skips ids of a newer catalog than its own
+            // (JobVerifier); nothing here checks them, so an unknown one must not fail this reading either.
+            payload.remove("rules");
             return Json.MAPPER.treeToValue(payload, JobClaims.class);
         } catch (Exception e) {
             throw new AssertionError("the agent applied a job that Nimbus does not verify: " + jws, e);
