@@ -34,6 +34,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.tlsrollout.contracts.Action;
+import org.tlsrollout.contracts.CloudEvents;
 import org.tlsrollout.contracts.EvaluationEvent;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.MachineClass;
@@ -150,12 +151,8 @@ public final class TestEstate {
 
     public static ProducerRecord<String, String> record(Integer partition, String key, String value) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add("ce_specversion", bytes("1.0"));
-        headers.add("ce_id", bytes(UUID.randomUUID().toString()));
-        headers.add("ce_type", bytes(Topics.EVALUATION_EVENT_TYPE));
-        headers.add("ce_source", bytes("urn:tlsrollout:rules-service"));
-        headers.add("ce_subject", bytes(key));
-        headers.add("content-type", bytes("application/json"));
+        CloudEvents.binaryHeaders(UUID.randomUUID().toString(), Topics.EVALUATION_EVENT_TYPE,
+                "urn:tlsrollout:rules-service", key, Instant.now(), headers::add);
         return new ProducerRecord<>(Topics.EVALUATIONS, partition, key, value, headers);
     }
 
@@ -266,10 +263,6 @@ public final class TestEstate {
         } catch (ExecutionException e) {
             throw new IllegalStateException("Kafka did not take a test record", e.getCause());
         }
-    }
-
-    private static byte[] bytes(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
     }
 
     // --- HTTP

@@ -7,11 +7,10 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.contracts.Examples;
+import org.tlsrollout.platform.net.FreePorts;
 
 /** api.md: "503 with Retry-After when Kafka cannot take it" — here no broker listens at all. */
 @QuarkusTest
@@ -22,19 +21,11 @@ class KafkaUnavailableTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(
-                    "kafka.bootstrap.servers", "127.0.0.1:" + closedPort(),
+                    "kafka.bootstrap.servers", "127.0.0.1:" + FreePorts.pick(),
                     "mp.messaging.outgoing.snapshots.max.block.ms", "1000",
                     "mp.messaging.outgoing.snapshots.request.timeout.ms", "1000",
                     "mp.messaging.outgoing.snapshots.delivery.timeout.ms", "2000",
                     "collector.intake.publish-timeout", "5s");
-        }
-
-        private static int closedPort() {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
         }
     }
 
