@@ -7,5 +7,7 @@ public enum ActionType {
     INSTALL_SOFTWARE,
     RUN_PROBES,
     RESTART,
-    RESTART_SERVICE
+    RESTART_SERVICE,
+    /** Restores what the agent's own undo log holds for {@code jobId} (rules.md); a wave's rollback issues these. */
+    UNDO_JOB
 }

@@ -103,6 +103,7 @@ public final class JobApplier {
                     }
                     case RESTART -> restart = a.reason() == null || a.reason().isBlank()
                             ? "job " + job.jti() : a.reason();
+                    case UNDO_JOB -> throw new UnsupportedOperationException("UNDO_JOB is not supported by this agent yet");
                     case RUN_PROBES -> {
                         probes = prober.probe();
                         long failed = probes.stream().filter(p -> !p.ok()).count();
@@ -151,6 +152,7 @@ public final class JobApplier {
             case RESTART_SERVICE -> "RESTART_SERVICE " + a.service();
             case RESTART -> "RESTART";
             case RUN_PROBES -> "RUN_PROBES";
+            case UNDO_JOB -> "UNDO_JOB " + a.jobId();
         };
     }
 

@@ -52,6 +52,7 @@ public final class SimulatedFailures implements ActionHook {
             case RESTART_SERVICE -> "the " + action.service() + " service did not respond to the stop request in time";
             case RESTART -> "restart refused: outside the maintenance window";
             case RUN_PROBES -> "the probes did not finish in time";
+            case UNDO_JOB -> "the undo log of job " + action.jobId() + " could not be read";
         });
     }
 
