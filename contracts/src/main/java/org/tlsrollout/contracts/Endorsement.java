@@ -25,16 +25,16 @@ public final class Endorsement {
     /** The endorsement of {@code newKey} by {@code endorser} (whose thumbprint goes in the header's {@code kid}). */
     public static String create(PrivateKey endorser, PublicKey endorserPublic, PublicKey newKey, Instant iat) {
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("thumbprint", EcKeys.thumbprint(newKey));
+        payload.put("thumbprint", EcJwk.thumbprint(newKey));
         payload.put("iat", iat.getEpochSecond());
-        return Es256Jws.sign(endorser, payload, EcKeys.thumbprint(endorserPublic));
+        return Es256Jws.sign(endorser, payload, EcJwk.thumbprint(endorserPublic));
     }
 
     /** True when one of {@code trusted} signed {@code endorsement} and it names {@code newKey}'s thumbprint. */
     public static boolean isValid(String endorsement, PublicKey newKey, Collection<? extends PublicKey> trusted) {
         String thumbprint;
         try {
-            thumbprint = EcKeys.thumbprint(newKey);
+            thumbprint = EcJwk.thumbprint(newKey);
         } catch (IllegalArgumentException e) {
             return false;
         }

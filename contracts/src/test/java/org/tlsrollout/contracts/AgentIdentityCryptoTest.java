@@ -48,19 +48,19 @@ class AgentIdentityCryptoTest {
     @Test
     void jwksRoundTripAndRefuseOtherKeys() throws Exception {
         KeyPair agent = p256();
-        Map<String, Object> jwk = EcKeys.toJwk(agent.getPublic());
+        Map<String, Object> jwk = EcJwk.toJwk(agent.getPublic());
         assertThat(jwk).containsEntry("kty", "EC").containsEntry("crv", "P-256").doesNotContainKey("d");
-        assertThat(EcKeys.fromJwk(jwk)).isEqualTo(agent.getPublic());
+        assertThat(EcJwk.fromJwk(jwk)).isEqualTo(agent.getPublic());
         Map<String, Object> withPrivate = new HashMap<>(jwk);
         withPrivate.put("d", "AAAA");
-        assertThatThrownBy(() -> EcKeys.fromJwk(withPrivate)).hasMessageContaining("private");
+        assertThatThrownBy(() -> EcJwk.fromJwk(withPrivate)).hasMessageContaining("private");
         Map<String, Object> otherCurve = new HashMap<>(jwk);
         otherCurve.put("crv", "P-384");
-        assertThatThrownBy(() -> EcKeys.fromJwk(otherCurve)).isInstanceOf(EcKeys.InvalidKeyException.class);
+        assertThatThrownBy(() -> EcJwk.fromJwk(otherCurve)).isInstanceOf(EcJwk.InvalidKeyException.class);
         Map<String, Object> offCurve = new HashMap<>(jwk);
         offCurve.put("y", jwk.get("x"));
-        assertThatThrownBy(() -> EcKeys.fromJwk(offCurve)).isInstanceOf(EcKeys.InvalidKeyException.class);
-        assertThatThrownBy(() -> EcKeys.fromJwk(Map.of("kty", "RSA"))).isInstanceOf(EcKeys.InvalidKeyException.class);
+        assertThatThrownBy(() -> EcJwk.fromJwk(offCurve)).isInstanceOf(EcJwk.InvalidKeyException.class);
+        assertThatThrownBy(() -> EcJwk.fromJwk(Map.of("kty", "RSA"))).isInstanceOf(EcJwk.InvalidKeyException.class);
     }
 
     @Test

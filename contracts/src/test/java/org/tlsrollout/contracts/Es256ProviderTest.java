@@ -55,7 +55,7 @@ class Es256ProviderTest {
     }
 
     @Test
-    void convertsEcKeysToTheProvidersOwnOnceEach() throws Exception {
+    void convertsEcJwkToTheProvidersOwnOnceEach() throws Exception {
         KeyPair pair = p256();
         PublicKey publicKey = Es256Provider.convert(pair.getPublic());
         PrivateKey privateKey = Es256Provider.convert(pair.getPrivate());

@@ -12,9 +12,9 @@ import org.jose4j.keys.EllipticCurves;
 import org.jose4j.lang.JoseException;
 
 /** EC P-256 public keys as JWKs (RFC 7517) and their RFC 7638 thumbprints: agent keys and job-signing keys. */
-public final class EcKeys {
+public final class EcJwk {
 
-    private EcKeys() {
+    private EcJwk() {
     }
 
     /** The public JWK of a P-256 key ({@code kty}, {@code crv}, {@code x}, {@code y}). */
