@@ -3,14 +3,24 @@
 checks what remediation-service says of each against that folder's README.md.
 
 Usage: start the stack (./tlsrollout up) with the tokens below in the environment, then run this script.
-Standard library only."""
-import json, os, sys, time, urllib.error, urllib.request
+It enrolls as an agent does (api.md, Authentication): with its own EC P-256 key, kept owner-only in
+CHECK_EXAMPLES_KEY (default .tlsrollout/keys/check-examples.pem) so that a second run proves possession of the
+key the first run bound, and an ES256 proof. Needs Python's `cryptography` package (Debian: python3-cryptography)."""
+import base64, json, os, sys, time, urllib.error, urllib.request
 from pathlib import Path
+
+try:
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+except ImportError:
+    sys.exit("needs Python's cryptography package: apt-get install python3-cryptography")
 
 COLLECTOR = os.environ.get("COLLECTOR_URL", "http://127.0.0.1:8081")
 REMEDIATION = os.environ.get("REMEDIATION_URL", "http://127.0.0.1:8083")
 VIEWER = os.environ.get("TLSROLLOUT_VIEWER_TOKEN", "")
 SECRET = os.environ.get("TLSROLLOUT_ENROLL_SECRET", "")
+KEY_FILE = Path(os.environ.get("CHECK_EXAMPLES_KEY", ".tlsrollout/keys/check-examples.pem"))
 HERE = Path(__file__).resolve().parent.parent / "contracts" / "src" / "main" / "resources" / "org" / "tlsrollout" / "contracts" / "examples"
 
 EXPECT = {
@@ -39,15 +49,45 @@ def call(method, url, body=None, token=None):
         return e.code, e.read().decode(errors="replace")
 
 
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def agent_key():
+    """The script's agent key: made once, in a file created owner-only (no window with the default umask)."""
+    if KEY_FILE.exists():
+        return serialization.load_pem_private_key(KEY_FILE.read_bytes(), password=None)
+    key = ec.generate_private_key(ec.SECP256R1())
+    KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()))
+    return key
+
+
+def enrollment(key, machine_id, site_code):
+    """The body of POST /api/v1/agents/enroll: the public key as a JWK and an ES256 proof of possession."""
+    numbers = key.public_key().public_numbers()
+    jwk = {"kty": "EC", "crv": "P-256", "x": b64url(numbers.x.to_bytes(32, "big")),
+           "y": b64url(numbers.y.to_bytes(32, "big"))}
+    header = b64url(json.dumps({"alg": "ES256"}).encode())
+    payload = b64url(json.dumps({"machineId": machine_id, "siteCode": site_code, "iat": int(time.time())}).encode())
+    r, s = decode_dss_signature(key.sign(f"{header}.{payload}".encode(), ec.ECDSA(hashes.SHA256())))
+    proof = f"{header}.{payload}.{b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+    return {"machineId": machine_id, "siteCode": site_code, "enrollSecret": SECRET, "publicKey": jwk, "proof": proof}
+
+
 def main():
     if not VIEWER or not SECRET:
         sys.exit("set TLSROLLOUT_VIEWER_TOKEN and TLSROLLOUT_ENROLL_SECRET to the values the stack uses")
     bad = 0
+    key = agent_key()
     for name, want in EXPECT.items():
         snap = json.loads((HERE / name).read_text())
         snap["collectedAt"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())  # fresh, so never stale
         st, body = call("POST", COLLECTOR + "/api/v1/agents/enroll",
-                        {"machineId": snap["machineId"], "siteCode": snap["siteCode"], "enrollSecret": SECRET})
+                        enrollment(key, snap["machineId"], snap["siteCode"]))
         if st != 200:
             print(f"{name}: enroll answered {st}: {body}"); bad += 1; continue
         st, body = call("POST", COLLECTOR + "/api/v1/snapshots", snap, token=body["agentToken"])
