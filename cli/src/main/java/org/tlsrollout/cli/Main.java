@@ -219,7 +219,7 @@ public final class Main implements Runnable {
             Duration ttl = jobTtl(System.getenv("REMEDIATION_JOBS_TTL"));
             SigningKeys.Rotation r = SigningKeys.rotate(config, Instant.now(), ttl);
             System.out.printf("new job-signing key %s (kid %s), readable by you only%n", r.newKey(), r.newKid());
-            System.out.printf("endorsed by the current key (kid %s): %s%n", r.endorsement(), r.previousKid());
+            System.out.printf("endorsed by the current key (kid %s): %s%n", r.previousKid(), r.endorsement());
             System.out.printf("%s (kid %s) is now a previous key: remediation-service keeps publishing it in its JWKS"
                     + " for the jobs it signed, valid %s at most (remediation.jobs.ttl)%n", r.previousKey(),
                     r.previousKid(), ttl.toString().substring(2).toLowerCase(java.util.Locale.ROOT));
@@ -231,14 +231,16 @@ public final class Main implements Runnable {
                 stack.up();
                 System.out.printf("remediation-service signs with the new key; the previous one may be dropped after"
                         + " %s (remove it from previous-key-files in %s, then restart remediation-service)%n",
-                        r.droppableAfter(), SigningKeys.dir(config).resolve(SigningKeys.STATE));
+                        r.droppableAfter().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                        SigningKeys.dir(config).resolve(SigningKeys.STATE));
             } else {
                 System.out.printf("%s: remediation-service signs with the new key from its next start; the previous"
                         + " key may be dropped %s after that (not before %s: remove it from previous-key-files in %s,"
                         + " then restart remediation-service)%n", running
                         ? "Restart remediation-service now (./tlsrollout keys rotate --restart does it; or ./tlsrollout"
                                 + " down, then up)" : "remediation-service is not running",
-                        ttl.toString().substring(2).toLowerCase(java.util.Locale.ROOT), r.droppableAfter(),
+                        ttl.toString().substring(2).toLowerCase(java.util.Locale.ROOT),
+                        r.droppableAfter().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
                         SigningKeys.dir(config).resolve(SigningKeys.STATE));
             }
             return 0;
@@ -258,7 +260,7 @@ public final class Main implements Runnable {
 
     static void printAccess(StackConfig config) {
         System.out.printf("%nThe stack is up.%n");
-        System.out.printf("  ui                   %s   (the operator's page: sign in with a token below)%n", config.uiUrl());
+        System.out.printf("  ui                   %s   (the operator's page: sign in with the operator token)%n", config.uiUrl());
         System.out.printf("  collector-service    %s   (agents enroll and report here)%n", config.collectorUrl());
         System.out.printf("  rules-service        %s%n", config.rulesUrl());
         System.out.printf("  remediation-service  %s   (machines, progress, waves)%n", config.remediationUrl());

@@ -244,8 +244,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             if (!Files.exists(mark)) {
                 throw new IllegalStateException("the Kafka data in " + logDir + " was made by an earlier release,"
-                        + " whose broker had no credentials, and cannot take them now; delete it (./tlsrollout down"
-                        + " --wipe, which also drops the database) or move it away, and start again");
+                        + " whose broker had no credentials, and cannot take them now; delete " + logDir.getParent()
+                        + " (or ./tlsrollout down --wipe, which also drops the database) and start again");
             }
             return;
         }

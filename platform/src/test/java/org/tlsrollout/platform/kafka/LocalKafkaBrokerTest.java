@@ -90,7 +90,7 @@ class LocalKafkaBrokerTest {
                 "--data-dir", tempDir.resolve("kafka").toString())) {
             assertThat(broker.awaitExit(START_TIMEOUT)).isEqualTo(1);
             assertThat(broker.output()).contains("was made by an earlier release, whose broker had no credentials",
-                    "./tlsrollout down --wipe");
+                    "delete " + tempDir.resolve("kafka").toAbsolutePath(), "./tlsrollout down --wipe");
         }
     }
 
