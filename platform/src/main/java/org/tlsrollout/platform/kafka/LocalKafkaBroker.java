@@ -46,8 +46,8 @@ import org.tlsrollout.platform.io.PrivateFiles;
  * listening on 127.0.0.1 only, that authenticates every client (SASL/SCRAM-SHA-512) and authorizes it with the ACLs
  * of {@link KafkaPrincipals} ({@link SingleNodeConfig#combinedServer}). The principals' passwords are in
  * {@code --credentials} (owner-only, made on first start when missing, {@link KafkaCredentials}). On first start it
- * formats its data directory with every principal's SCRAM credentials; every start sets the credentials again (so a
- * data directory formatted before keeps working), makes the ACLs exactly those of {@link KafkaPrincipals#acls()},
+ * formats its data directory with every principal's SCRAM credentials; every start sets the credentials again from
+ * the file (a password changed there takes effect), makes the ACLs exactly those of {@link KafkaPrincipals#acls()},
  * creates the topics of {@link Topics#ALL} that are missing, then prints
  * {@value #READY_PREFIX}{@code 127.0.0.1:<port>}. SIGTERM stops it cleanly. Run it as its own process:
  * {@code java -cp <classpath> org.tlsrollout.platform.kafka.LocalKafkaBroker --port 9092 --controller-port 9093
