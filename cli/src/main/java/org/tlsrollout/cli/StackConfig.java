@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.tlsrollout.platform.io.SecretsFile;
 import org.tlsrollout.platform.kafka.BrokerOptions;
 import org.tlsrollout.platform.kafka.KafkaCredentials;
 import org.tlsrollout.platform.net.FreePorts;

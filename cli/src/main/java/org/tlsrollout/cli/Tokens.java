@@ -3,6 +3,7 @@ package org.tlsrollout.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.tlsrollout.platform.io.SecretsFile;
 
 /**
  * The operator token, the viewer token and the enrollment secret (api.md, "Commands"): taken from the

@@ -70,11 +70,7 @@ public final class RecordRoundTrip {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
-                    .map(info -> new TopicPartition(topic, info.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            fromTheBeginning(consumer, topic);
             List<String> values = new ArrayList<>();
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (!values.contains(expected) && System.nanoTime() < deadline) {
@@ -95,11 +91,7 @@ public final class RecordRoundTrip {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
-                    .map(info -> new TopicPartition(topic, info.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            List<TopicPartition> partitions = fromTheBeginning(consumer, topic);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
             List<String> values = new ArrayList<>();
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -111,6 +103,16 @@ public final class RecordRoundTrip {
             }
             return values;
         }
+    }
+
+    /** Assigns every partition of {@code topic} to the consumer, each at its beginning; returns them. */
+    private static List<TopicPartition> fromTheBeginning(KafkaConsumer<String, String> consumer, String topic) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return partitions;
     }
 
     private static Map<String, Object> with(Map<String, Object> settings, String key, Object value) {

@@ -1,4 +1,4 @@
-package org.tlsrollout.cli;
+package org.tlsrollout.platform.io;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -11,21 +11,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.tlsrollout.platform.io.PrivateFiles;
 
 /**
- * Secrets of the local stack kept as {@code NAME=value} lines in a file readable by its owner only
- * ({@code tokens.env}, {@code database.env}): a value set in the environment wins; a value neither there nor in the
- * file is generated once and kept. The file is written owner-only from its creation ({@link PrivateFiles}).
+ * Secrets of one installation kept as {@code name=value} lines in a file readable by its owner only (the CLI's
+ * {@code tokens.env} and {@code database.env}, the broker's credentials): a value set in the environment wins; a
+ * value neither there nor in the file is generated once and kept. The file is written owner-only from its creation
+ * ({@link PrivateFiles}).
  */
-final class SecretsFile {
+public final class SecretsFile {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private SecretsFile() {
     }
 
     /** The value of each of {@code names}, by name, in that order. */
-    static Map<String, String> load(Path file, Map<String, String> env, String header, List<String> names) {
+    public static Map<String, String> load(Path file, Map<String, String> env, String header, List<String> names) {
         Properties saved = new Properties();
         if (Files.exists(file)) {
             try {
@@ -61,7 +61,7 @@ final class SecretsFile {
     }
 
     /** 24 random bytes, base64url: safe unquoted in a shell, an env file, a JAAS line or SQL. */
-    static String generate() {
+    public static String generate() {
         byte[] bytes = new byte[24];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
