@@ -133,7 +133,7 @@ function Get-AdminServiceItems([string] $Class, [string] $Select) {
 }
 
 function Get-FromAdminService {
-    $systems = Get-AdminServiceItems 'SMS_R_System' 'ResourceId,Name,NetbiosName,FullDomainName,Client,Obsolete,Decommissioned,SMSAssignedSites'
+    $systems = Get-AdminServiceItems 'SMS_R_System' 'ResourceID,Name,NetbiosName,FullDomainName,Client,Obsolete,Decommissioned,SMSAssignedSites'
     $osByResource = @{}
     foreach ($os in Get-AdminServiceItems 'SMS_G_System_OPERATING_SYSTEM' 'ResourceID,Version') {
         $osByResource[[string] $os.ResourceID] = [string] $os.Version
@@ -164,10 +164,10 @@ function Get-FromAdminService {
         $netbios = $netbios.ToLowerInvariant()
         $domain = [string] (Get-Value $s 'FullDomainName')
         $id = if ($domain) { "$netbios.$($domain.ToLowerInvariant())" } else { $netbios }
-        $key = [string] $s.ResourceId
+        $key = [string] $s.ResourceID
         $active = $activeByResource[$key]
         $candidate = [pscustomobject]@{
-            Id = $id; NetbiosName = $netbios; Active = $active; ResourceId = [long] $s.ResourceId
+            Id = $id; NetbiosName = $netbios; Active = $active; ResourceId = [long] $s.ResourceID
             Site = (@(Get-Value $s 'SMSAssignedSites') | Where-Object { $_ } | Sort-Object | Select-Object -First 1)
             Os = $osByResource[$key]
         }
