@@ -24,7 +24,7 @@ class AlertRulesTest {
 
     @BeforeAll
     static void findPromtool() {
-        promtool = Promtool.find();
+        promtool = Tools.find("promtool");
         if (promtool == null && "true".equals(System.getenv("CI"))) {
             fail("promtool is not installed on CI: .ci/run installs Debian's prometheus package for it");
         }
@@ -34,7 +34,7 @@ class AlertRulesTest {
 
     @Test
     void theRulesAreValid() throws Exception {
-        Promtool.Result result = Promtool.run(promtool, Repo.ALERTS.getParent(), "check", "rules",
+        Tools.Result result = Tools.run(promtool, Repo.ALERTS.getParent(), "check", "rules",
                 Repo.ALERTS.getFileName().toString());
 
         assertThat(result.exitCode()).as(result.output()).isZero();
@@ -43,7 +43,7 @@ class AlertRulesTest {
 
     @Test
     void theRulesPassTheirUnitTests() throws Exception {
-        Promtool.Result result = Promtool.run(promtool, Repo.ALERT_TESTS.getParent(), "test", "rules",
+        Tools.Result result = Tools.run(promtool, Repo.ALERT_TESTS.getParent(), "test", "rules",
                 Repo.ALERT_TESTS.getFileName().toString());
 
         assertThat(result.exitCode()).as(result.output()).isZero();
@@ -67,7 +67,7 @@ class AlertRulesTest {
 
     @Test
     void thePrometheusConfigurationLoadsTheRules() throws Exception {
-        Promtool.Result result = Promtool.run(promtool, Repo.PROMETHEUS_CONFIG.getParent(), "check", "config",
+        Tools.Result result = Tools.run(promtool, Repo.PROMETHEUS_CONFIG.getParent(), "check", "config",
                 Repo.PROMETHEUS_CONFIG.getFileName().toString());
 
         assertThat(result.exitCode()).as(result.output()).isZero();
@@ -87,7 +87,7 @@ class AlertRulesTest {
         }
         Files.writeString(dir.resolve("dashboard.yml"), rules);
 
-        Promtool.Result result = Promtool.run(promtool, dir, "check", "rules", "dashboard.yml");
+        Tools.Result result = Tools.run(promtool, dir, "check", "rules", "dashboard.yml");
 
         assertThat(result.exitCode()).as(result.output() + "\n" + rules).isZero();
     }
