@@ -46,8 +46,11 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
     private final Clock clock;
     private volatile JwtConsumer agentTokenConsumer;
 
-    /** An agent token whose signature and claims were verified: its subject, and its exp in epoch seconds. */
-    private record Verified(String machineId, long expiresAt) {
+    /**
+     * An agent token whose signature and claims were verified: its subject, its {@code site} claim (null in tokens
+     * issued before the claim existed), and its exp in epoch seconds.
+     */
+    private record Verified(String machineId, String site, long expiresAt) {
     }
 
     @jakarta.inject.Inject
@@ -88,7 +91,7 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
             Verified known = verified.getIfPresent(key);
             if (known != null) {
                 if (clock.millis() / 1000 <= known.expiresAt() + config.clockSkew().toSeconds()) {
-                    return Uni.createFrom().item(identity(known.machineId(), Roles.AGENT));
+                    return Uni.createFrom().item(agent(known));
                 }
                 verified.invalidate(key);
                 return Uni.createFrom().failure(new AuthenticationFailedException("expired agent token"));
@@ -101,10 +104,13 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
     private SecurityIdentity agentIdentity(String token, String key) {
         try {
             JwtClaims claims = agentTokenConsumer().processToClaims(token);
+            Object site = claims.getClaimValue(AgentTokens.SITE_CLAIM);
+            Verified agent = new Verified(claims.getSubject(), site instanceof String s ? s : null,
+                    claims.getExpirationTime().getValue());
             if (key != null) {
-                verified.put(key, new Verified(claims.getSubject(), claims.getExpirationTime().getValue()));
+                verified.put(key, agent);
             }
-            return identity(claims.getSubject(), Roles.AGENT);
+            return agent(agent);
         } catch (InvalidJwtException | org.jose4j.jwt.MalformedClaimException e) {
             throw new AuthenticationFailedException("invalid agent token", e);
         }
@@ -150,6 +156,16 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
         return expected.filter(e -> !e.isBlank())
                 .map(e -> MessageDigest.isEqual(e.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8)))
                 .orElse(false);
+    }
+
+    /** An agent's identity: role agent, the machine id as principal, and its site as attribute when the token has one. */
+    private static SecurityIdentity agent(Verified token) {
+        QuarkusSecurityIdentity.Builder builder = QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(token.machineId())).addRole(Roles.AGENT);
+        if (token.site() != null) {
+            builder.addAttribute(AgentTokens.SITE_CLAIM, token.site());
+        }
+        return builder.build();
     }
 
     private static SecurityIdentity identity(String name, String... roles) {

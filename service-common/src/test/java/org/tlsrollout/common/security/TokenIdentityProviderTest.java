@@ -121,9 +121,32 @@ class TokenIdentityProviderTest {
                 .await().atMost(Duration.ofSeconds(10));
     }
 
+    @Test
+    void theSiteClaimIsTheIdentitysSiteVerifiedOrCachedAndATokenWithoutOneHasNone() {
+        TokenIdentityProvider provider = provider(Duration.ofSeconds(60));
+        String token = token(KEY, "m-6", Instant.now().plusSeconds(3600), "LON");
+        assertThat(AgentTokens.site(authenticate(provider, token))).contains("LON");
+        assertThat(AgentTokens.site(authenticate(provider, token))).contains("LON");
+        assertThat(keyLookups).hasValue(1);
+
+        SecurityIdentity legacy = authenticate(provider, token(KEY, "m-7", Instant.now().plusSeconds(3600)));
+        assertThat(AgentTokens.site(legacy)).isEmpty();
+        assertThatThrownBy(() -> AgentTokens.requireSite(legacy, "LON"))
+                .hasMessageContaining("enroll again");
+        assertThatThrownBy(() -> AgentTokens.requireSite(authenticate(provider, token), "NYC"))
+                .hasMessageContaining("'LON', not 'NYC'");
+    }
+
     private static String token(KeyPair key, String machineId, Instant exp) {
+        return token(key, machineId, exp, null);
+    }
+
+    private static String token(KeyPair key, String machineId, Instant exp, String site) {
         try {
             JwtClaims claims = new JwtClaims();
+            if (site != null) {
+                claims.setClaim(AgentTokens.SITE_CLAIM, site);
+            }
             claims.setIssuer("tlsrollout-collector");
             claims.setAudience(AgentTokens.AUDIENCE);
             claims.setSubject(machineId);
