@@ -58,10 +58,11 @@ public class TransportCheck {
                 + ", or bind the service to a loopback address (quarkus.http.host=127.0.0.1).");
     }
 
-    /** True when every address {@code host} names is a loopback address (127.0.0.0/8, ::1). */
-    static boolean isLoopback(String host) {
+    /** True when every address {@code host} names is a loopback address (127.0.0.0/8, ::1; a bracketed IPv6 too). */
+    public static boolean isLoopback(String host) {
         try {
-            InetAddress[] addresses = InetAddress.getAllByName(host);
+            String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            InetAddress[] addresses = InetAddress.getAllByName(name);
             return addresses.length > 0 && Arrays.stream(addresses).allMatch(InetAddress::isLoopbackAddress);
         } catch (UnknownHostException e) {
             return false;
