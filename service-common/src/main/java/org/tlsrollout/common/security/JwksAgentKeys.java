@@ -29,7 +29,7 @@ public class JwksAgentKeys implements AgentKeys {
     private final VerificationKeyResolver resolver;
 
     public JwksAgentKeys(AuthConfig config) {
-        config.agentJwksUrl().ifPresent(JwksAgentKeys::requireTrustedChannel);
+        config.agentJwksUrl().ifPresent(url -> requireTrustedChannel(url, "tlsrollout.auth.agent-jwks-url"));
         this.resolver = config.agentJwksUrl()
                 .map(url -> (VerificationKeyResolver) new HttpsJwksVerificationKeyResolver(jwks(url,
                         config.agentJwksCaFile().orElse(null))))
@@ -37,12 +37,12 @@ public class JwksAgentKeys implements AgentKeys {
     }
 
     /** https, or http to a loopback address only (api.md, Transport); else the service does not start. */
-    static void requireTrustedChannel(String url) {
+    static void requireTrustedChannel(String url, String setting) {
         URI uri;
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new IllegalStateException("tlsrollout.auth.agent-jwks-url is not a URL: " + url, e);
+            throw new IllegalStateException(setting + " is not a URL: " + url, e);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (scheme.equals("https") && uri.getHost() != null) {
@@ -51,9 +51,8 @@ public class JwksAgentKeys implements AgentKeys {
         if (scheme.equals("http") && uri.getHost() != null && TransportCheck.isLoopback(uri.getHost())) {
             return;
         }
-        throw new IllegalStateException("tlsrollout.auth.agent-jwks-url is " + url + ": the keys that verify agent "
-                + "tokens are fetched over https (trusting TLSROLLOUT_TLS_CA when set), or over http from a loopback "
-                + "address only");
+        throw new IllegalStateException(setting + " is " + url + ": the keys that verify tokens are fetched over "
+                + "https (trusting the configured CA when set), or over http from a loopback address only");
     }
 
     static HttpsJwks jwks(String url, Path caFile) {

@@ -13,7 +13,7 @@ class JwksAgentKeysTest {
         for (String url : new String[] {"https://collector-service:8081/.well-known/jwks.json",
             "http://127.0.0.1:8081/.well-known/jwks.json", "http://localhost:8081/.well-known/jwks.json",
             "http://[::1]:8081/.well-known/jwks.json"}) {
-            assertThatCode(() -> JwksAgentKeys.requireTrustedChannel(url)).as(url).doesNotThrowAnyException();
+            assertThatCode(() -> JwksAgentKeys.requireTrustedChannel(url, "tlsrollout.auth.agent-jwks-url")).as(url).doesNotThrowAnyException();
         }
     }
 
@@ -22,7 +22,7 @@ class JwksAgentKeysTest {
         for (String url : new String[] {"http://collector-service:8081/.well-known/jwks.json",
             "http://10.1.2.3:8081/.well-known/jwks.json", "http://0.0.0.0:8081/.well-known/jwks.json",
             "ftp://127.0.0.1/jwks.json", "not a url", "file:///etc/jwks.json"}) {
-            assertThatThrownBy(() -> JwksAgentKeys.requireTrustedChannel(url)).as(url)
+            assertThatThrownBy(() -> JwksAgentKeys.requireTrustedChannel(url, "tlsrollout.auth.agent-jwks-url")).as(url)
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("agent-jwks-url");
         }
     }

@@ -110,7 +110,7 @@ class TokenIdentityProviderTest {
         assertThat(keyLookups).hasValue(2);
     }
 
-    private static SecurityIdentity authenticate(TokenIdentityProvider provider, String token) {
+    static SecurityIdentity authenticate(TokenIdentityProvider provider, String token) {
         AuthenticationRequestContext blocking = new AuthenticationRequestContext() {
             @Override
             public Uni<SecurityIdentity> runBlocking(Supplier<SecurityIdentity> function) {
@@ -164,7 +164,42 @@ class TokenIdentityProviderTest {
     }
 
     private static AuthConfig config(Duration ttl) {
+        return config(ttl, null);
+    }
+
+    /** The settings of these tests; OpenID Connect sign-in as {@code oidc} gives, off when null. */
+    static AuthConfig config(Duration ttl, AuthConfig.Oidc oidc) {
         return new AuthConfig() {
+            @Override
+            public AuthConfig.Oidc oidc() {
+                return oidc != null ? oidc : new AuthConfig.Oidc() {
+                    @Override
+                    public Optional<String> issuer() {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public Optional<String> jwksUrl() {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public Optional<java.nio.file.Path> caFile() {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public Optional<String> audience() {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public String rolesClaim() {
+                        return "groups";
+                    }
+                };
+            }
+
             @Override
             public Optional<String> operatorToken() {
                 return Optional.of("op");
