@@ -62,7 +62,7 @@ class HttpsOnlyTest {
             config.put("quarkus.tls.key-store.pem.server.key", CERTS.resolve("server.key").toString());
             config.put("quarkus.tls.protocols", "TLSv1.3,TLSv1.2");
             config.put("quarkus.http.insecure-requests", "disabled");
-            // Off loopback, as in a container: allowed because plain HTTP is off (service-common's TransportCheck).
+            // Off loopback, as in a container: allowed because plain HTTP is off (module transport's TransportCheck).
             // The cipher suites are service-common's defaults, not set here.
             config.put("quarkus.http.host", "0.0.0.0");
             config.put("quarkus.http.test-ssl-port", "0");

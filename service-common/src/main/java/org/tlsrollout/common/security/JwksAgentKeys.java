@@ -14,7 +14,7 @@ import org.jose4j.jwk.HttpsJwks;
 import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
 import org.jose4j.keys.resolvers.VerificationKeyResolver;
 import org.tlsrollout.common.tls.PemCertificates;
-import org.tlsrollout.common.tls.TransportCheck;
+import org.tlsrollout.transport.TransportCheck;
 
 /**
  * Agent token keys from the JWKS document at {@code tlsrollout.auth.agent-jwks-url}, cached and refreshed by kid;

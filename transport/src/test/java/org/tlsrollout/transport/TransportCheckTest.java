@@ -1,4 +1,4 @@
-package org.tlsrollout.common.tls;
+package org.tlsrollout.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

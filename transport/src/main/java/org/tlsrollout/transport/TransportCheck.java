@@ -1,4 +1,4 @@
-package org.tlsrollout.common.tls;
+package org.tlsrollout.transport;
 
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.tls.TlsConfiguration;
