@@ -27,6 +27,14 @@ public interface RulesConfig {
     boolean disableLegacyIncludeClients();
 
     /**
+     * Publish evaluations in api.md's compact form ({@code results} only for FAIL and UNKNOWN rules, the others named
+     * in {@code passed} and {@code notApplicable}); false: every rule's result in {@code results}.
+     */
+    @WithName("compact-evaluations")
+    @WithDefault("true")
+    boolean compactEvaluations();
+
+    /**
      * Threads that evaluate a poll's snapshots, each machine's on one of them (so its snapshots stay in order); the
      * number of processors when unset.
      */
