@@ -1,6 +1,8 @@
 package org.tlsrollout.rules.catalog;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.tlsrollout.contracts.Action;
 import org.tlsrollout.contracts.MachineSnapshot;
 import org.tlsrollout.contracts.Role;
@@ -21,6 +23,16 @@ import org.tlsrollout.contracts.RuleResult;
 final class SqlServerTls12Rule extends CatalogRule {
     static final String ARTICLE = "KB3135244";
     private static final String EXPECTED = "expected a TLS 1.2 build of SQL Server (" + ARTICLE + ")";
+    /** Each branch's fix, built (and checked against the allowlist) once. */
+    private static final Map<String, List<Action>> FIXES = new HashMap<>();
+
+    static {
+        for (SqlServerBuilds.Branch b : SqlServerBuilds.TABLE) {
+            if (b.update() != null) {
+                FIXES.put(b.update(), List.of(Fixes.installUpdate(b.update())));
+            }
+        }
+    }
 
     SqlServerTls12Rule() {
         super(RuleId.SQL_SERVER_TLS12, "001, 004");
@@ -67,6 +79,6 @@ final class SqlServerTls12Rule extends CatalogRule {
         }
         return fail(e, found + " is earlier than " + branch.first() + ", the first TLS 1.2 build of its branch; "
                 + "expected " + branch.first() + " or later: " + branch.update() + ", the branch's TLS 1.2 update ("
-                + ARTICLE + ")", List.of(Fixes.installUpdate(branch.update())));
+                + ARTICLE + ")", FIXES.get(branch.update()));
     }
 }
