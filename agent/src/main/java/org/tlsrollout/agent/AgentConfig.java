@@ -105,7 +105,8 @@ public record AgentConfig(
         }
     }
 
-    static boolean isLoopback(String host) {
+    /** True for {@code localhost} and literal loopback addresses; a name is never resolved. */
+    public static boolean isLoopback(String host) {
         if (host == null || host.isEmpty()) {
             return false;
         }
