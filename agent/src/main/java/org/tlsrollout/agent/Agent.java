@@ -145,6 +145,11 @@ public final class Agent {
         return enroll(new Cycle()).thenApply(t -> null);
     }
 
+    /** Collects a snapshot of the machine now (probes included), without sending it. */
+    public MachineSnapshot collectSnapshot() {
+        return collector.collect(null);
+    }
+
     /** Sends the pending snapshot, else a new one. */
     public CompletableFuture<CycleReport> report() {
         Cycle c = new Cycle();
