@@ -26,6 +26,7 @@ public final class MaintenanceHook implements ActionHook {
     private final PowerShell powershell;
     private final Clock clock;
 
+    /** @param clock in the machine's time zone: the configured window is local time */
     public MaintenanceHook(MaintenanceWindow configured, PowerShell powershell, Clock clock) {
         this.configured = configured;
         this.powershell = powershell;

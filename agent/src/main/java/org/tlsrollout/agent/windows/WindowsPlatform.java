@@ -51,7 +51,7 @@ public final class WindowsPlatform implements Platform {
             addIfSet(dirs, env.apply("SystemRoot") == null ? null : env.apply("SystemRoot") + "\\CCM\\Logs");
         }
         this.logs = DirectoryLogSource.inDirectories(dirs);
-        this.hook = new MaintenanceHook(config.maintenanceWindow(), ps, clock);
+        this.hook = new MaintenanceHook(config.maintenanceWindow(), ps, clock.withZone(java.time.ZoneId.systemDefault()));
     }
 
     public static WindowsPlatform create(ProgramConfig config) {
