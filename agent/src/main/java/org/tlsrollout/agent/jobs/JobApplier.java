@@ -113,11 +113,12 @@ public final class JobApplier {
                         }
                     }
                     case INSTALL_UPDATE -> {
-                        deployments.installUpdate(a.kb());
+                        deployments.installUpdate(a.kb(), java.time.Instant.ofEpochSecond(job.exp()));
                         notes.add("installed " + a.kb());
                     }
                     case INSTALL_SOFTWARE -> {
-                        deployments.installSoftware(a.product(), a.minimumVersion());
+                        deployments.installSoftware(a.product(), a.minimumVersion(),
+                                java.time.Instant.ofEpochSecond(job.exp()));
                         notes.add("installed " + a.product() + " " + a.minimumVersion());
                     }
                     case RESTART_SERVICE -> {

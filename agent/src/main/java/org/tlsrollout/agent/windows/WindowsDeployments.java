@@ -16,8 +16,10 @@ import org.tlsrollout.agent.registry.CommandRunner;
  * Installs from the estate's content share (windows-facts.md 3): an update with {@code wusa.exe <msu> /quiet
  * /norestart}, .NET Framework 4.8 with its offline installer {@code /q /norestart}, SQL Server Native Client with
  * {@code msiexec /i sqlncli.msi /qn IACCEPTSQLNCLILICENSETERMS=YES}. Exit codes that mean "installed, restart
- * needed" note the restart; "already installed" succeeds; anything else fails the action with the code. The runner's
- * timeout bounds an install (a long one fails the job as still running; it is not yet followed up on a later cycle).
+ * needed" note the restart; "already installed" succeeds; anything else fails the action with the code. An install
+ * is waited for until shortly before the job expires (and at most {@value #MAX_MINUTES} minutes), never past it: one
+ * still running then is left running and the action fails saying so; a later snapshot shows the result (hotfixes,
+ * .NET release, versions), and a job issued again finds it installed ("already installed" succeeds).
  */
 public final class WindowsDeployments implements Deployments {
     static final int ALREADY_INSTALLED = 2359302; // 0x240006 WU_S_ALREADY_INSTALLED
@@ -25,16 +27,46 @@ public final class WindowsDeployments implements Deployments {
     static final String DOTNET48 = "ndp48-x86-x64-allos-enu.exe";
     static final String SNAC = "sqlncli.msi";
 
+    static final int MAX_MINUTES = 45;
+    static final java.time.Duration MARGIN = java.time.Duration.ofMinutes(2);
+
     private final Path share;
+    private final java.time.Clock clock;
+    private java.time.Instant deadline;
     private final CommandRunner runner;
     private final Host host;
     private final boolean x64;
 
     public WindowsDeployments(Path share, CommandRunner runner, Host host, boolean x64) {
+        this(share, runner, host, x64, java.time.Clock.systemUTC());
+    }
+
+    public WindowsDeployments(Path share, CommandRunner runner, Host host, boolean x64, java.time.Clock clock) {
+        this.clock = clock;
         this.share = share;
         this.runner = runner;
         this.host = host;
         this.x64 = x64;
+    }
+
+    @Override
+    public synchronized void installUpdate(String kb, java.time.Instant deadline) {
+        this.deadline = deadline;
+        try {
+            installUpdate(kb);
+        } finally {
+            this.deadline = null;
+        }
+    }
+
+    @Override
+    public synchronized void installSoftware(String product, String minimumVersion, java.time.Instant deadline) {
+        this.deadline = deadline;
+        try {
+            installSoftware(product, minimumVersion);
+        } finally {
+            this.deadline = null;
+        }
     }
 
     @Override
@@ -106,8 +138,19 @@ public final class WindowsDeployments implements Deployments {
     }
 
     private int run(List<String> command) {
+        java.time.Duration max = java.time.Duration.ofMinutes(MAX_MINUTES);
+        if (deadline != null) {
+            java.time.Duration left = java.time.Duration.between(clock.instant(), deadline).minus(MARGIN);
+            if (left.isNegative() || left.isZero()) {
+                throw new DeploymentException("the job expires before " + command.get(0) + " could run; not started");
+            }
+            max = left.compareTo(max) < 0 ? left : max;
+        }
         try {
-            return runner.run(command).exitCode();
+            return runner.run(command, max).exitCode();
+        } catch (CommandRunner.StillRunningException e) {
+            throw new DeploymentException(command.get(0) + " was started and is still running (" + e.getMessage()
+                    + "); left running, its result shows in a later snapshot");
         } catch (IOException e) {
             throw new DeploymentException("cannot run " + command.get(0) + ": " + e.getMessage());
         }

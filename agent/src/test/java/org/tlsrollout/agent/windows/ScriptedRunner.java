@@ -27,6 +27,25 @@ final class ScriptedRunner implements CommandRunner {
         return this;
     }
 
+    final List<java.time.Duration> waits = new ArrayList<>();
+    String stillRunning;
+
+    /** Commands containing {@code fragment} are still running when the caller stops waiting. */
+    ScriptedRunner stillRunning(String fragment) {
+        stillRunning = fragment;
+        return this;
+    }
+
+    @Override
+    public Result run(List<String> command, java.time.Duration max) throws IOException {
+        waits.add(max);
+        if (stillRunning != null && String.join(" ", command).contains(stillRunning)) {
+            commands.add(List.copyOf(command));
+            throw new StillRunningException(command.get(0) + " still running after " + max);
+        }
+        return run(command);
+    }
+
     @Override
     public Result run(List<String> command) throws IOException {
         commands.add(List.copyOf(command));

@@ -65,6 +65,22 @@ class WindowsProberAndDeploymentsTest {
     }
 
     @Test
+    void anInstallIsNeverWaitedForPastTheJobsExpiry() throws Exception {
+        Files.createFile(share.resolve(WindowsDeployments.DOTNET48));
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        ScriptedRunner runner = new ScriptedRunner().stillRunning("ndp48");
+        WindowsDeployments d = new WindowsDeployments(share, runner, new RecordingHost(), true, clock);
+
+        assertThatThrownBy(() -> d.installSoftware("dotnet-framework", "4.8", NOW.plusSeconds(600)))
+                .isInstanceOf(DeploymentException.class).hasMessageContaining("still running", "later snapshot");
+        assertThat(runner.waits).containsExactly(java.time.Duration.ofMinutes(8)); // 10 minutes left, less the margin
+
+        assertThatThrownBy(() -> d.installSoftware("dotnet-framework", "4.8", NOW.plusSeconds(60)))
+                .hasMessageContaining("not started");
+        assertThat(runner.commands).hasSize(1);
+    }
+
+    @Test
     void installersFromTheShare() throws Exception {
         Files.createFile(share.resolve(WindowsDeployments.SNAC));
         Files.createFile(share.resolve(WindowsDeployments.DOTNET48));
