@@ -94,9 +94,10 @@ public final class OwnerOnlyFiles {
                     PosixFilePermissions.fromString(directory ? "rwx------" : "rw-------"))};
         }
         if (fs.supportedFileAttributeViews().contains("acl")) {
-            List<AclEntry> acl = List.of(fullControl(fs.getUserPrincipalLookupService().lookupPrincipalByName(SYSTEM),
-                    directory), fullControl(fs.getUserPrincipalLookupService().lookupPrincipalByName(ADMINISTRATORS),
-                    directory));
+            List<AclEntry> acl = List.of(
+                    fullControl(fs.getUserPrincipalLookupService().lookupPrincipalByName(name("S-1-5-18", SYSTEM)), directory),
+                    fullControl(fs.getUserPrincipalLookupService().lookupPrincipalByName(name("S-1-5-32-544", ADMINISTRATORS)),
+                            directory));
             return new FileAttribute<?>[] {new FileAttribute<List<AclEntry>>() {
                 @Override
                 public String name() {
@@ -111,6 +112,18 @@ public final class OwnerOnlyFiles {
         }
         throw new IOException("cannot make " + p + " readable by its owner only: the file system has neither POSIX"
                 + " permissions nor ACLs");
+    }
+
+    /**
+     * The account name of a well-known SID in the machine's language (Advapi32, when JNA is on the class path: the
+     * program's lib/ has it), else its English name.
+     */
+    private static String name(String sid, String english) {
+        try {
+            return org.tlsrollout.agent.windows.Sids.accountName(sid);
+        } catch (LinkageError | RuntimeException e) {
+            return english;
+        }
     }
 
     private static AclEntry fullControl(UserPrincipal who, boolean directory) {
