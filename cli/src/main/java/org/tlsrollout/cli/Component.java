@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.tlsrollout.platform.kafka.KafkaPrincipals;
 import org.tlsrollout.platform.kafka.LocalKafkaBroker;
 
 /** One process of the local stack, in start order: how to run it and how to know it is ready. */
@@ -67,15 +68,34 @@ public enum Component {
                     "--port", Integer.toString(c.kafkaPort()),
                     "--controller-port", Integer.toString(c.kafkaControllerPort()),
                     "--data-dir", c.kafkaData().toString(),
-                    "--partitions", Integer.toString(c.partitions())));
+                    "--partitions", Integer.toString(c.partitions()),
+                    "--credentials", c.kafkaCredentialsFile().toString()));
         } else {
             cmd.addAll(List.of("-jar", application(c).toString()));
         }
         return cmd;
     }
 
+    /** The broker's principal of a service that talks to Kafka (KafkaPrincipals), null for the others. */
+    public String kafkaPrincipal() {
+        return switch (this) {
+            case COLLECTOR -> KafkaPrincipals.COLLECTOR;
+            case RULES -> KafkaPrincipals.RULES;
+            case REMEDIATION -> KafkaPrincipals.REMEDIATION;
+            case KAFKA, UI -> null;
+        };
+    }
+
+    /**
+     * The process's environment: the tokens, and for a service that talks to Kafka its own principal's credentials
+     * (made with the broker's, {@link StackConfig#kafkaCredentials()}); secrets go by environment, which only the
+     * owner can read ({@code /proc/<pid>/environ}), never on the command line.
+     */
     public Map<String, String> environment(StackConfig c) {
         Map<String, String> env = new HashMap<>(c.tokens().asEnvironment());
+        if (kafkaPrincipal() != null) {
+            env.putAll(c.kafkaCredentials().serviceEnvironment(kafkaPrincipal()));
+        }
         env.put("TLSROLLOUT_HOME", c.home().toString());
         env.put("KAFKA_BOOTSTRAP_SERVERS", c.bootstrapServers());
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -95,6 +115,7 @@ public enum Component {
             env.put("TLSROLLOUT_DB_USER", c.dbUser());
             env.put("TLSROLLOUT_DB_PASSWORD", c.dbPassword());
             env.put("TLSROLLOUT_COLLECTOR_URL", c.collectorUrl());
+            env.putAll(SigningKeys.environment(c));
         }
         if (this == UI) {
             env.put("TLSROLLOUT_REMEDIATION_URL", c.remediationUrl());

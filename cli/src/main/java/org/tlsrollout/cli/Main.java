@@ -1,6 +1,8 @@
 package org.tlsrollout.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +12,7 @@ import picocli.CommandLine.Option;
 @Command(name = "tlsrollout", mixinStandardHelpOptions = true, version = "tlsrollout 0.1.0",
         description = "Takes a Configuration Manager estate safely to TLS 1.2.",
         subcommands = {Main.Up.class, Main.Demo.class, Main.Down.class, Main.Status.class, Main.Bench.class,
-                Main.Chaos.class})
+                Main.Chaos.class, Main.Keys.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -39,7 +41,7 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "up", description = "Start Kafka and every service in the background, wait until all are ready, "
-            + "print the URLs and tokens. Does nothing to what already runs.")
+            + "print the URLs and where the tokens are. Does nothing to what already runs.")
     static final class Up implements Callable<Integer> {
         @Option(names = "--tls", description = "every service serves HTTPS only, TLS 1.3 and 1.2 only, with "
                 + "certificates of a private CA made in <home>/tls (tools/make-certs.sh); remembered until a plain "
@@ -192,18 +194,84 @@ public final class Main implements Runnable {
         }
     }
 
+    @Command(name = "keys", description = "The keys that sign fix jobs.", subcommands = {Main.Rotate.class})
+    static final class Keys implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(System.out);
+        }
+    }
+
+    @Command(name = "rotate", description = "Make a new job-signing key in <home>/keys, endorsed by the current one "
+            + "(api.md, key rotation); the current key stays published until the jobs it signed have expired. "
+            + "remediation-service signs with the new key from its next start.")
+    static final class Rotate implements Callable<Integer> {
+        @Option(names = "--restart", description = "restart remediation-service now (when it runs), so that it signs"
+                + " with the new key")
+        boolean restart;
+
+        @Override
+        public Integer call() {
+            StackConfig config = config();
+            Duration ttl = jobTtl(System.getenv("REMEDIATION_JOBS_TTL"));
+            SigningKeys.Rotation r = SigningKeys.rotate(config, Instant.now(), ttl);
+            System.out.printf("new job-signing key %s (kid %s), readable by you only%n", r.newKey(), r.newKid());
+            System.out.printf("endorsed by the current key (kid %s): %s%n", r.previousKid(), r.endorsement());
+            System.out.printf("%s (kid %s) is now a previous key: remediation-service keeps publishing it in its JWKS"
+                    + " for the jobs it signed, valid %s at most (remediation.jobs.ttl)%n", r.previousKey(),
+                    r.previousKid(), ttl.toString().substring(2).toLowerCase(java.util.Locale.ROOT));
+            Stack stack = new Stack(config, System.out);
+            boolean running = stack.running(Component.REMEDIATION).isPresent();
+            if (restart && running) {
+                System.out.println("restarting remediation-service ...");
+                stack.stop(Component.REMEDIATION, 1);
+                stack.up();
+                System.out.printf("remediation-service signs with the new key; the previous one may be dropped after"
+                        + " %s (remove it from previous-key-files in %s, then restart remediation-service)%n",
+                        r.droppableAfter().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                        SigningKeys.dir(config).resolve(SigningKeys.STATE));
+            } else {
+                System.out.printf("%s: remediation-service signs with the new key from its next start; the previous"
+                        + " key may be dropped %s after that (not before %s: remove it from previous-key-files in %s,"
+                        + " then restart remediation-service)%n", running
+                        ? "Restart remediation-service now (./tlsrollout keys rotate --restart does it; or ./tlsrollout"
+                                + " down, then up)" : "remediation-service is not running",
+                        ttl.toString().substring(2).toLowerCase(java.util.Locale.ROOT),
+                        r.droppableAfter().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                        SigningKeys.dir(config).resolve(SigningKeys.STATE));
+            }
+            return 0;
+        }
+
+        static Duration jobTtl(String value) {
+            if (value == null || value.isBlank()) {
+                return SigningKeys.DEFAULT_JOB_TTL;
+            }
+            try {
+                return Duration.parse(value.trim());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new StackException("REMEDIATION_JOBS_TTL must be an ISO-8601 duration such as PT2H, not " + value);
+            }
+        }
+    }
+
     static void printAccess(StackConfig config) {
         System.out.printf("%nThe stack is up.%n");
-        System.out.printf("  ui                   %s   (the operator's page: sign in with a token below)%n", config.uiUrl());
+        System.out.printf("  ui                   %s   (the operator's page: sign in with the operator token)%n", config.uiUrl());
         System.out.printf("  collector-service    %s   (agents enroll and report here)%n", config.collectorUrl());
         System.out.printf("  rules-service        %s%n", config.rulesUrl());
         System.out.printf("  remediation-service  %s   (machines, progress, waves)%n", config.remediationUrl());
         System.out.printf("  OpenAPI / Swagger UI %s/q/swagger-ui%n", config.remediationUrl());
         System.out.printf("  Kafka                %s%n", config.bootstrapServers());
-        System.out.printf("%nTokens (from the environment, else kept in %s):%n", config.home().resolve("tokens.env"));
-        System.out.printf("  export %s=%s%n", Tokens.OPERATOR, config.tokens().operator());
-        System.out.printf("  export %s=%s%n", Tokens.VIEWER, config.tokens().viewer());
-        System.out.printf("  export %s=%s%n", Tokens.ENROLL, config.tokens().enrollSecret());
+        Path tokens = config.home().resolve("tokens.env");
+        System.out.printf("%nThe tokens (%s, %s, %s) are those of the environment where set, else those in %s"
+                + " (readable by you only). Load them with:%n  set -a; . %s; set +a%n", Tokens.OPERATOR, Tokens.VIEWER,
+                Tokens.ENROLL, tokens, tokens);
+        System.out.printf("Kafka requires SASL/SCRAM-SHA-512; each service has its own principal, the passwords are in"
+                + " %s (readable by you only).%n", config.kafkaCredentialsFile());
         if (config.tls()) {
             System.out.printf("%nHTTPS only (TLS 1.3 and 1.2): the services' certificate is issued by the private CA %s;"
                     + " trust it (and only it) in agents and scripts.%n", LocalTls.caFile(config));

@@ -2,14 +2,24 @@ package org.tlsrollout.cli;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.tlsrollout.platform.kafka.BrokerOptions;
+import org.tlsrollout.platform.kafka.KafkaCredentials;
 import org.tlsrollout.platform.net.FreePorts;
 
 /**
  * Where the local stack lives and how it is reached: the repository (for the built services), the state folder
- * ({@code .tlsrollout}: logs, pid files, Kafka data, keys, tokens), the ports and the database.
+ * ({@code .tlsrollout}: logs, pid files, Kafka data and credentials, keys, tokens), the ports and the database.
+ *
+ * @param dbUser          the role remediation-service connects as: not a superuser, owner of its database
+ *                        ({@link Database} creates both)
+ * @param dbPassword      its password: from the environment, else made once and kept in {@code database.env}
+ * @param dbAdminUser     the role the CLI creates that role and the database as (a superuser, or one with
+ *                        CREATEROLE and CREATEDB)
+ * @param dbAdminPassword its password
  */
 public record StackConfig(
         Path root,
@@ -24,8 +34,13 @@ public record StackConfig(
         String dbUrl,
         String dbUser,
         String dbPassword,
+        String dbAdminUser,
+        String dbAdminPassword,
         String javaOptions,
         Tokens tokens) {
+
+    static final String DB_USER = "TLSROLLOUT_DB_USER";
+    static final String DB_PASSWORD = "TLSROLLOUT_DB_PASSWORD";
 
     /** The defaults of api.md ("Processes and default local ports"), each overridable by an environment variable. */
     public static StackConfig fromEnvironment(Path root, Map<String, String> env) {
@@ -39,8 +54,12 @@ public record StackConfig(
                 port(env, "TLSROLLOUT_UI_PORT", 8080),
                 port(env, "TLSROLLOUT_KAFKA_PARTITIONS", 12),
                 env.getOrDefault("TLSROLLOUT_DB_URL", "jdbc:postgresql://127.0.0.1:5432/tlsrollout"),
-                env.getOrDefault("TLSROLLOUT_DB_USER", "postgres"),
-                env.getOrDefault("TLSROLLOUT_DB_PASSWORD", ""),
+                env.getOrDefault(DB_USER, "tlsrollout"),
+                SecretsFile.load(home.resolve("database.env"), env, "password of the PostgreSQL role of the local"
+                        + " stack's services, made by ./tlsrollout up; the environment overrides it",
+                        List.of(DB_PASSWORD)).get(DB_PASSWORD),
+                env.getOrDefault("TLSROLLOUT_DB_ADMIN_USER", "postgres"),
+                env.getOrDefault("TLSROLLOUT_DB_ADMIN_PASSWORD", ""),
                 env.getOrDefault("TLSROLLOUT_JAVA_OPTS", "-Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"),
                 Tokens.load(home.resolve("tokens.env"), env));
     }
@@ -70,8 +89,10 @@ public record StackConfig(
         env.put("TLSROLLOUT_KAFKA_PARTITIONS", Integer.toString(partitions));
         env.put("TLSROLLOUT_DB_URL", db.group(1) + "tlsrollout_" + name.replace('-', '_')
                 + (db.group(3) == null ? "" : db.group(3)));
-        env.put("TLSROLLOUT_DB_USER", dbUser);
-        env.put("TLSROLLOUT_DB_PASSWORD", dbPassword);
+        env.put(DB_USER, dbUser);
+        env.put(DB_PASSWORD, dbPassword);
+        env.put("TLSROLLOUT_DB_ADMIN_USER", dbAdminUser);
+        env.put("TLSROLLOUT_DB_ADMIN_PASSWORD", dbAdminPassword);
         env.put("TLSROLLOUT_JAVA_OPTS", javaOptions);
         return fromEnvironment(root, env);
     }
@@ -128,5 +149,22 @@ public record StackConfig(
 
     public Path kafkaData() {
         return home.resolve("kafka");
+    }
+
+    /** The broker's principals' passwords, owner-only, beside its data (so {@code down --wipe} renews both). */
+    public Path kafkaCredentialsFile() {
+        return BrokerOptions.defaultCredentials(kafkaData());
+    }
+
+    /** The broker's credentials, made now when there are none. */
+    public KafkaCredentials kafkaCredentials() {
+        return KafkaCredentials.loadOrCreate(kafkaCredentialsFile());
+    }
+
+    /** The settings of a Kafka client of the local broker that authenticates as {@code principal}. */
+    public Map<String, Object> kafkaClient(String principal) {
+        Map<String, Object> settings = new HashMap<>(kafkaCredentials().clientSettings(principal));
+        settings.put("bootstrap.servers", bootstrapServers());
+        return settings;
     }
 }

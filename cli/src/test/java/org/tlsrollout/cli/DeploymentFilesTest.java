@@ -14,11 +14,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tlsrollout.platform.kafka.KafkaPrincipals;
 
 /**
  * docker-compose.yml as written would start (checked by Debian's docker-compose, which `.ci/run` installs
- * without an engine), commits no secret, serves every service HTTPS-only with TLS 1.3 and 1.2, and Prometheus
- * scrapes every service it runs, over HTTPS trusting the private CA.
+ * without an engine), commits no secret, serves every service HTTPS-only with TLS 1.3 and 1.2 behind one entry
+ * point, runs Kafka with SASL/SCRAM and the local broker's ACLs and PostgreSQL with a role that is not a superuser,
+ * restarts and health-checks every long-running service, and Prometheus scrapes every service it runs, over HTTPS
+ * trusting the private CA.
  */
 class DeploymentFilesTest {
     static final Path ROOT = Path.of(System.getProperty("tlsrollout.root", "..")).toAbsolutePath().normalize();
@@ -65,8 +68,8 @@ class DeploymentFilesTest {
     void composeRunsKafkaPostgresEveryServicePrometheusAndGrafana() throws Exception {
         Result result = compose(ROOT.resolve(".env.example"), "config", "--services");
         assertThat(result.exitCode()).as(result.output()).isZero();
-        assertThat(result.output().lines().toList()).contains("kafka", "kafka-topics", "postgres", "collector-service",
-                "rules-service", "remediation-service", "ui", "prometheus", "grafana");
+        assertThat(result.output().lines().toList()).contains("kafka", "kafka-init", "postgres", "collector-service",
+                "rules-service", "remediation-service", "ui", "proxy", "prometheus", "grafana");
     }
 
     @Test
@@ -150,6 +153,152 @@ class DeploymentFilesTest {
         assertThat(volumes).contains(ROOT.resolve("certs/ca.crt") + ":/etc/prometheus/certs/ca.crt:ro");
     }
 
+    /** Issue 18: whatever stops on its own comes back, and each says whether it is well; kafka-init runs once. */
+    @Test
+    void everyLongRunningServiceRestartsUnlessStoppedAndHasAHealthcheck() throws Exception {
+        JsonNode services = resolvedCompose().path("services");
+        List<String> oneShot = new ArrayList<>();
+        services.fields().forEachRemaining(e -> {
+            String restart = e.getValue().path("restart").asText();
+            if (restart.equals("no")) {
+                oneShot.add(e.getKey());
+                return;
+            }
+            assertThat(restart).as(e.getKey() + " restart").isEqualTo("unless-stopped");
+            assertThat(e.getValue().path("healthcheck").path("test")).as(e.getKey() + " healthcheck").isNotEmpty();
+        });
+        assertThat(oneShot).containsExactly("kafka-init");
+    }
+
+    @Test
+    void kafkaKeepsItsDataOnItsVolume() throws Exception {
+        JsonNode kafka = resolvedCompose().path("services").path("kafka");
+        String logDirs = kafka.path("environment").path("KAFKA_LOG_DIRS").asText();
+        assertThat(logDirs).isNotBlank();
+        assertThat(volumes(kafka)).contains("kafka-data:" + logDirs + ":rw");
+    }
+
+    /** api.md, "Kafka topics": as the local broker (platform's LocalKafkaBroker, KafkaAuthorizationTest). */
+    @Test
+    void kafkaAuthenticatesEveryClientAndAuthorizesEachServiceAsItsOwnPrincipal() throws Exception {
+        JsonNode services = resolvedCompose().path("services");
+        JsonNode kafka = services.path("kafka").path("environment");
+        assertThat(kafka.path("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP").asText().split(","))
+                .as("no PLAINTEXT listener, so no anonymous client").allMatch(l -> l.endsWith(":SASL_PLAINTEXT"));
+        assertThat(kafka.path("KAFKA_LISTENER_NAME_CLIENT_SASL_ENABLED_MECHANISMS").asText()).isEqualTo("SCRAM-SHA-512");
+        assertThat(kafka.path("KAFKA_AUTHORIZER_CLASS_NAME").asText())
+                .isEqualTo("org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        assertThat(kafka.path("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND").asText()).isEqualTo("false");
+        assertThat(kafka.path("KAFKA_SUPER_USERS").asText()).isEqualTo(KafkaPrincipals.user(KafkaPrincipals.ADMIN));
+        java.util.Set<String> passwords = new java.util.HashSet<>();
+        for (Component c : Component.values()) {
+            if (c.kafkaPrincipal() == null) {
+                continue;
+            }
+            JsonNode env = services.path(c.displayName()).path("environment");
+            assertThat(env.path("TLSROLLOUT_KAFKA_SECURITY_PROTOCOL").asText()).as(c.displayName()).isEqualTo("SASL_PLAINTEXT");
+            assertThat(env.path("TLSROLLOUT_KAFKA_USER").asText()).as(c.displayName()).isEqualTo(c.kafkaPrincipal());
+            assertThat(passwords.add(env.path("TLSROLLOUT_KAFKA_PASSWORD").asText())).as(c.displayName()
+                    + " has a password of its own").isTrue();
+        }
+        assertThat(services.path("ui").path("environment").has("TLSROLLOUT_KAFKA_PASSWORD")).isFalse();
+    }
+
+    @Test
+    void composeGivesTheAclsOfTheLocalBroker() throws IOException {
+        String script = Files.readString(ROOT.resolve("tools/compose/kafka.sh"));
+        String table = script.substring(script.indexOf("ACLS=\"") + 6, script.indexOf("\"", script.indexOf("ACLS=\"") + 6));
+        List<String> compose = table.lines().map(String::strip).filter(l -> !l.isEmpty())
+                .map(l -> String.join(" ", l.split("\\s+")).toLowerCase(java.util.Locale.ROOT)).sorted().toList();
+        List<String> local = KafkaPrincipals.acls().stream().map(acl -> String.join(" ",
+                acl.entry().principal().substring("User:".length()), acl.entry().operation().name(),
+                acl.pattern().resourceType().name(), acl.pattern().name()).toLowerCase(java.util.Locale.ROOT))
+                .sorted().toList();
+        assertThat(compose).isEqualTo(local);
+    }
+
+    /** The ACLs cover what each service's channels read and write, and its consumer groups (application.properties). */
+    @Test
+    void theAclsGiveEachServiceWhatItsChannelsUse() throws IOException {
+        for (Component c : Component.values()) {
+            if (c.kafkaPrincipal() == null) {
+                continue;
+            }
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Files.newBufferedReader(ROOT.resolve(c.displayName() + "/src/main/resources/application.properties"))) {
+                p.load(in);
+            }
+            List<String> needed = new ArrayList<>();
+            for (String key : p.stringPropertyNames()) {
+                String value = p.getProperty(key).trim();
+                if (key.matches("mp\\.messaging\\.incoming\\.[^.]+\\.topic")) {
+                    needed.add("READ TOPIC " + value);
+                } else if (key.matches("mp\\.messaging\\.incoming\\.[^.]+\\.group\\.id")) {
+                    needed.add("READ GROUP " + value);
+                } else if (key.matches("mp\\.messaging\\.outgoing\\.[^.]+\\.topic")
+                        || key.matches("mp\\.messaging\\.incoming\\.[^.]+\\.dead-letter-queue\\.topic")) {
+                    needed.add("WRITE TOPIC " + value);
+                }
+            }
+            List<String> allowed = KafkaPrincipals.acls().stream()
+                    .filter(acl -> acl.entry().principal().equals(KafkaPrincipals.user(c.kafkaPrincipal())))
+                    .map(acl -> acl.entry().operation() + " " + acl.pattern().resourceType() + " " + acl.pattern().name())
+                    .toList();
+            assertThat(needed).as(c.displayName()).isNotEmpty();
+            assertThat(allowed).as(c.displayName() + " (" + c.kafkaPrincipal() + ")").containsAll(needed);
+            assertThat(p.getProperty("kafka.security.protocol")).as(c.displayName())
+                    .isEqualTo("${TLSROLLOUT_KAFKA_SECURITY_PROTOCOL:PLAINTEXT}");
+        }
+    }
+
+    /** Issue 18: one entry point, so that `docker compose up --scale <service>=2` has no port to fight over. */
+    @Test
+    void noServicePublishesAPortOnlyTheProxyWhichServesHttpsToEveryInstance() throws Exception {
+        JsonNode services = resolvedCompose().path("services");
+        for (Component c : Component.values()) {
+            if (c != Component.KAFKA) {
+                assertThat(services.path(c.displayName()).path("ports")).as(c.displayName() + " ports").isEmpty();
+            }
+        }
+        JsonNode proxy = services.path("proxy");
+        List<Integer> published = new ArrayList<>();
+        proxy.path("ports").forEach(port -> published.add(port.path("published").asInt()));
+        assertThat(published).containsExactlyInAnyOrder(Component.UI.port(defaults()), Component.COLLECTOR.port(defaults()),
+                Component.REMEDIATION.port(defaults()));
+        assertThat(volumes(proxy)).contains(ROOT.resolve("certs/server.crt") + ":/certs/server.crt:ro",
+                ROOT.resolve("certs/server.key") + ":/certs/server.key:ro", ROOT.resolve("certs/ca.crt") + ":/certs/ca.crt:ro")
+                .noneMatch(v -> v.contains("ca.key"));
+        String nginx = Files.readString(ROOT.resolve("tools/compose/nginx.conf"));
+        assertThat(nginx).contains("ssl_protocols TLSv1.2 TLSv1.3;", "proxy_ssl_verify on;",
+                "proxy_ssl_trusted_certificate /certs/ca.crt;", "resolver 127.0.0.11");
+        for (Component c : List.of(Component.UI, Component.COLLECTOR, Component.REMEDIATION)) {
+            assertThat(nginx).contains("listen " + c.port(defaults()) + " ssl;",
+                    "https://" + c.displayName() + ":" + c.port(defaults()) + ";", "proxy_ssl_name " + c.displayName() + ";");
+        }
+    }
+
+    /** Issue 15: the services' role owns the database and is not the superuser. */
+    @Test
+    void remediationConnectsAsTheRoleThatOwnsTheDatabaseNotAsTheSuperuser() throws Exception {
+        JsonNode services = resolvedCompose().path("services");
+        assertThat(services.path("remediation-service").path("environment").path("TLSROLLOUT_DB_USER").asText())
+                .isEqualTo("tlsrollout");
+        JsonNode postgres = services.path("postgres");
+        assertThat(postgres.path("environment").path("POSTGRES_USER").asText("postgres")).isNotEqualTo("tlsrollout");
+        assertThat(volumes(postgres)).contains(ROOT.resolve("tools/compose/postgres-init.sh")
+                + ":/docker-entrypoint-initdb.d/10-tlsrollout.sh:ro");
+        assertThat(Files.readString(ROOT.resolve("tools/compose/postgres-init.sh")))
+                .contains("CREATE ROLE tlsrollout LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE",
+                        "CREATE DATABASE tlsrollout OWNER tlsrollout");
+    }
+
+    private static List<String> volumes(JsonNode service) {
+        List<String> volumes = new ArrayList<>();
+        service.path("volumes").forEach(v -> volumes.add(v.isTextual() ? v.asText()
+                : v.path("source").asText() + ":" + v.path("target").asText() + (v.path("read_only").asBoolean() ? ":ro" : ":rw")));
+        return volumes;
+    }
+
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private static JsonNode resolvedCompose() throws Exception {
@@ -166,6 +315,6 @@ class DeploymentFilesTest {
 
     private static StackConfig defaults() {
         return StackConfig.fromEnvironment(ROOT, java.util.Map.of("TLSROLLOUT_OPERATOR_TOKEN", "x",
-                "TLSROLLOUT_VIEWER_TOKEN", "y", "TLSROLLOUT_ENROLL_SECRET", "z"));
+                "TLSROLLOUT_VIEWER_TOKEN", "y", "TLSROLLOUT_ENROLL_SECRET", "z", "TLSROLLOUT_DB_PASSWORD", "w"));
     }
 }

@@ -1,6 +1,7 @@
 package org.tlsrollout.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +11,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,6 +22,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,11 +34,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tlsrollout.contracts.Examples;
 import org.tlsrollout.contracts.Json;
+import org.tlsrollout.contracts.Topics;
+import org.tlsrollout.platform.io.PrivateFiles;
+import org.tlsrollout.platform.kafka.KafkaPrincipals;
 
 /**
  * The whole system as `./tlsrollout up` runs it: a Kafka broker process and the three packaged services, on free
- * ports and a database of its own. A snapshot goes in over HTTP at the collector, through real Kafka and the
- * rules, into PostgreSQL, and comes back out of remediation-service as contract/examples/README.md states.
+ * ports and a database of its own. A snapshot goes in over HTTP at the collector, through real Kafka (SASL/SCRAM,
+ * each service as its own principal) and the rules, into PostgreSQL, and comes back out of remediation-service as
+ * contract/examples/README.md states.
  */
 class LocalStackIT {
     @TempDir
@@ -101,6 +113,39 @@ class LocalStackIT {
         assertThat(pids()).isEqualTo(before);
         assertThat(running.output.toString()).contains("already running");
         assertThat(stack.status()).allSatisfy(s -> assertThat(s.ready()).as(s.component().displayName()).isTrue());
+    }
+
+    /** api.md, "Kafka topics": without credentials, the stack's broker tells nothing (as `kcat -L` would find). */
+    @Test
+    void kafkaAnswersNoClientWithoutCredentialsAndEachServiceHasItsOwn() throws Exception {
+        try (Admin anonymous = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000))) {
+            assertThatThrownBy(() -> anonymous.listTopics().names().get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+        }
+        try (Admin admin = Admin.create(config.kafkaClient(KafkaPrincipals.ADMIN))) {
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).containsAll(Topics.ALL);
+        }
+        assertThat(PrivateFiles.isOwnerOnly(config.kafkaCredentialsFile())).isTrue();
+        assertThat(PrivateFiles.isOwnerOnly(config.kafkaData().resolve("server.properties"))).isTrue();
+        assertThat(Stack.tail(Component.REMEDIATION.log(config), 10_000)).as("remediation-service's log")
+                .doesNotContain(config.kafkaCredentials().password(KafkaPrincipals.REMEDIATION));
+    }
+
+    /** Issue 15: remediation-service connects as the stack's own role, which is not a superuser. */
+    @Test
+    void remediationConnectsToPostgresqlAsARoleThatIsNotASuperuser() throws Exception {
+        try (Connection admin = DriverManager.getConnection(running.database.jdbcUrl(), running.database.username(),
+                running.database.password());
+                Statement st = admin.createStatement();
+                ResultSet rs = st.executeQuery("SELECT DISTINCT a.usename, r.rolsuper FROM pg_stat_activity a JOIN"
+                        + " pg_roles r ON r.rolname = a.usename WHERE a.datname = current_database()"
+                        + " AND a.pid <> pg_backend_pid()")) {
+            assertThat(rs.next()).as("remediation-service's connections").isTrue();
+            assertThat(rs.getString(1)).isEqualTo(config.dbUser());
+            assertThat(rs.getBoolean(2)).as("superuser").isFalse();
+            assertThat(rs.next()).as("another role").isFalse();
+        }
     }
 
     private static Map<Component, Long> pids() {

@@ -58,7 +58,7 @@ class LocalStackTlsIT {
         StackConfig again = new StackConfig(config.root(), config.home(), config.kafkaPort(),
                 config.kafkaControllerPort(), config.collectorPort(), config.rulesPort(), config.remediationPort(),
                 config.uiPort(), config.partitions(), config.dbUrl(), config.dbUser(), config.dbPassword(),
-                config.javaOptions(), config.tokens());
+                config.dbAdminUser(), config.dbAdminPassword(), config.javaOptions(), config.tokens());
         assertThat(again.collectorUrl()).startsWith("https://");
     }
 

@@ -9,7 +9,9 @@ import org.tlsrollout.platform.testing.TestDatabase;
 
 /**
  * A whole stack as `./tlsrollout up` runs it, for one test class: a broker process and the packaged services on
- * free ports, a database of its own, and a state folder that the test deletes.
+ * free ports, a database of its own (made by {@link TestDatabase}, handed over to the services' role by
+ * {@link Database}, as `up` does with a database made by an earlier release), and a state folder that the test
+ * deletes.
  */
 final class TestStack implements AutoCloseable {
     static final Path ROOT = Path.of(System.getProperty("tlsrollout.root", "..")).toAbsolutePath().normalize();
@@ -22,8 +24,9 @@ final class TestStack implements AutoCloseable {
     private TestStack(Path home) throws IOException {
         database = TestDatabase.create();
         int[] ports = FreePorts.pick(6);
+        // The services connect as a role of the tests' own (not the user's tlsrollout), which the stack creates.
         config = new StackConfig(ROOT, home, ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], 3,
-                database.jdbcUrl(), database.username(), database.password(),
+                database.jdbcUrl(), "tlsrollout_it", "it-db-password", database.username(), database.password(),
                 "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
                 new Tokens("it-operator", "it-viewer", "it-enroll"));
         stack = new Stack(config, new PrintStream(output, true));

@@ -21,14 +21,18 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.tlsrollout.platform.kafka.KafkaCredentials;
+import org.tlsrollout.platform.kafka.KafkaPrincipals;
 
 /**
  * B1's baseline, run as its own process with the services' JVM options: a raw Kafka consumer to producer
  * pass-through of the snapshot records, with the rules-service's consumer and producer settings (read from its
  * application.properties) and the same guarantee: a poll's offsets are committed only once every record it
- * forwarded was acknowledged. It does no work on a record beyond copying its key, value and headers.
+ * forwarded was acknowledged. It does no work on a record beyond copying its key, value and headers. It logs in as
+ * the broker's super user (the topic it writes and its group are its own; the ACLs are checked all the same).
  * <p>
- * {@code PassThrough <bootstrap> <in topic> <out topic> <group> <records> <rules-service application.properties>}
+ * {@code PassThrough <bootstrap> <in topic> <out topic> <group> <records> <rules-service application.properties>
+ * <the broker's credentials file>}
  */
 public final class PassThrough {
     private PassThrough() {
@@ -41,21 +45,24 @@ public final class PassThrough {
         String group = args[3];
         long records = Long.parseLong(args[4]);
         Path properties = Path.of(args[5]);
+        Map<String, Object> login = KafkaCredentials.loadOrCreate(Path.of(args[6])).clientSettings(KafkaPrincipals.ADMIN);
         Properties service = new Properties();
         try (var reader = Files.newBufferedReader(properties)) {
             service.load(reader);
         }
         Map<String, Object> consumerConfig = settings(service, "mp.messaging.incoming.snapshots.", ConsumerConfig.configNames());
+        consumerConfig.putAll(login);
         consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         consumerConfig.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         Map<String, Object> producerConfig = settings(service, "mp.messaging.outgoing.evaluations.", ProducerConfig.configNames());
+        producerConfig.putAll(login);
         producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        System.out.println("pass-through consumer " + consumerConfig);
-        System.out.println("pass-through producer " + producerConfig);
+        System.out.println("pass-through consumer " + withoutLogin(consumerConfig));
+        System.out.println("pass-through producer " + withoutLogin(producerConfig));
         long forwarded = 0;
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig);
                 KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig)) {
@@ -96,6 +103,13 @@ public final class PassThrough {
         boolean acknowledged() {
             return sent.get(sent.size() - 1).isDone() && sent.stream().allMatch(Future::isDone);
         }
+    }
+
+    /** The settings as they may be printed: the JAAS line, which holds the password, left out. */
+    private static Map<String, Object> withoutLogin(Map<String, Object> config) {
+        Map<String, Object> shown = new java.util.TreeMap<>(config);
+        shown.remove("sasl.jaas.config");
+        return shown;
     }
 
     /** The Kafka settings among a channel's properties (connector attributes such as topic are left out). */

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -32,6 +31,7 @@ import org.tlsrollout.cli.StackException;
 import org.tlsrollout.contracts.CloudEvents;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.Topics;
+import org.tlsrollout.platform.kafka.KafkaPrincipals;
 
 /**
  * B1: rules-service throughput, snapshots in and evaluations out, against a raw Kafka consumer to producer
@@ -65,7 +65,7 @@ public final class RulesThroughput implements Benchmark {
         int records = Integer.getInteger("tlsrollout.bench.records", quick ? 50_000 : 500_000);
         BenchStack.quietKafkaClients();
         try (BenchStack bench = BenchStack.start(user, id(), EnumSet.of(Component.KAFKA), null, out);
-                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bench.config.bootstrapServers()))) {
+                Admin admin = Admin.create(bench.config.kafkaClient(KafkaPrincipals.ADMIN))) {
             StackConfig config = bench.config;
             long producing = System.nanoTime();
             produce(config, records);
@@ -104,7 +104,10 @@ public final class RulesThroughput implements Benchmark {
         }
     }
 
-    /** N snapshots as the collector publishes them, keyed by machine id, with the collector's producer settings. */
+    /**
+     * N snapshots as the collector publishes them, keyed by machine id, with the collector's producer settings and
+     * principal.
+     */
     static void produce(StackConfig config, int records) throws Exception {
         List<ObjectNode> examples = new ArrayList<>();
         for (String name : EXAMPLES) {
@@ -115,8 +118,8 @@ public final class RulesThroughput implements Benchmark {
                 examples.add((ObjectNode) Json.MAPPER.readTree(in));
             }
         }
-        Map<String, Object> settings = new HashMap<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        Map<String, Object> settings = new HashMap<>(config.kafkaClient(KafkaPrincipals.COLLECTOR));
+        settings.putAll(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
@@ -151,7 +154,7 @@ public final class RulesThroughput implements Benchmark {
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), PassThrough.class.getName(),
                 config.bootstrapServers(), Topics.SNAPSHOTS, PASS_THROUGH_TOPIC, "bench-passthrough",
-                Integer.toString(records), serviceProperties(config).toString()));
+                Integer.toString(records), serviceProperties(config).toString(), config.kafkaCredentialsFile().toString()));
         Files.createDirectories(config.logs());
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(config.logs().resolve("passthrough.log").toFile()).start();

@@ -49,6 +49,7 @@ import org.tlsrollout.contracts.RuleId;
 import org.tlsrollout.contracts.RuleResult;
 import org.tlsrollout.contracts.RuleStatus;
 import org.tlsrollout.contracts.Topics;
+import org.tlsrollout.platform.kafka.KafkaPrincipals;
 
 /**
  * B3: a CLIENTS wave over 100,000 and 1,000,000 machines (one batch of 100%), from POST /api/v1/waves to every job
@@ -143,7 +144,7 @@ public final class WaveCreationBenchmark implements Benchmark {
         // The producer's configuration dump and metadata retries are not the benchmark's output (slf4j-simple).
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.config().bootstrapServers());
+        props.putAll(stack.config().kafkaClient(KafkaPrincipals.RULES)); // as rules-service publishes evaluations
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");

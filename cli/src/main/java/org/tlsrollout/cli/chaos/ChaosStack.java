@@ -138,9 +138,8 @@ final class ChaosStack implements AutoCloseable {
 
     /** Members of a consumer group and the partitions each holds, e.g. {@code [6, 6]}. */
     List<Integer> groupMembers(String group) throws Exception {
-        java.util.Properties p = new java.util.Properties();
-        p.put("bootstrap.servers", config.bootstrapServers());
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                config.kafkaClient(org.tlsrollout.platform.kafka.KafkaPrincipals.ADMIN))) {
             var description = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get();
             List<Integer> sizes = new ArrayList<>();
             description.members().forEach(m -> sizes.add(m.assignment().topicPartitions().size()));

@@ -98,7 +98,7 @@ final class MetricsPhase {
         Map<String, Double> after = sample();
         Map<String, Long> db = new LinkedHashMap<>();
         db.put("snapshots accepted", (long) load.accepted202.get());
-        db.put("evaluations", TopicScan.countBy(stack.config.bootstrapServers(), Topics.EVALUATIONS,
+        db.put("evaluations", TopicScan.countBy(stack.config, Topics.EVALUATIONS,
                 v -> SITE.equals(v.path("siteCode").asText()) ? v.path("snapshotId").asText() : null)
                 .values().stream().mapToLong(Integer::longValue).sum());
         db.put("jobs issued", stack.count("SELECT count(*) FROM job WHERE wave_id = '" + waveId + "'"));

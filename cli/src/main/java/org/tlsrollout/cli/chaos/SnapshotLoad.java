@@ -167,9 +167,9 @@ final class SnapshotLoad {
                 }
             }
         }
-        Map<String, Integer> evaluations = TopicScan.countBy(stack.config.bootstrapServers(), Topics.EVALUATIONS,
+        Map<String, Integer> evaluations = TopicScan.countBy(stack.config, Topics.EVALUATIONS,
                 v -> site.equals(v.path("siteCode").asText()) ? v.path("snapshotId").asText() : null);
-        Map<String, Integer> snapshots = TopicScan.countBy(stack.config.bootstrapServers(), Topics.SNAPSHOTS,
+        Map<String, Integer> snapshots = TopicScan.countBy(stack.config, Topics.SNAPSHOTS,
                 v -> site.equals(v.path("siteCode").asText()) ? v.path("machineId").asText() : null);
         long stored = 0;
         long lost = 0;

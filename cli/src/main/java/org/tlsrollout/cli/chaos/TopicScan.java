@@ -14,17 +14,23 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.tlsrollout.cli.StackConfig;
 import org.tlsrollout.contracts.Json;
+import org.tlsrollout.platform.kafka.KafkaPrincipals;
 
-/** Reads a whole topic (read_committed, from the beginning to its end now) and counts its records by a key. */
+/**
+ * Reads a whole topic (read_committed, from the beginning to its end now) as the broker's super user and counts its
+ * records by a key.
+ */
 final class TopicScan {
     private TopicScan() {
     }
 
     /** How many records carry each value of {@code key(record value)}; records whose key is null are skipped. */
-    static Map<String, Integer> countBy(String bootstrap, String topic, Function<JsonNode, String> key) throws IOException {
+    static Map<String, Integer> countBy(StackConfig config, String topic, Function<JsonNode, String> key)
+            throws IOException {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(config.kafkaClient(KafkaPrincipals.ADMIN));
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -52,7 +52,7 @@ record WaveCheck(long targeted, long targetsIssued, long targetsSkipped, long jo
             }
         }
         long outbox = stack.count("SELECT count(*) FROM outbox");
-        Map<String, Integer> events = TopicScan.countBy(stack.config.bootstrapServers(), Topics.JOB_EVENTS,
+        Map<String, Integer> events = TopicScan.countBy(stack.config, Topics.JOB_EVENTS,
                 v -> "ISSUED".equals(v.path("kind").asText()) && waves.contains(v.path("waveId").asText())
                         ? v.path("jobId").asText() : null);
         long notInTable = events.keySet().stream().filter(id -> !jobIds.contains(id)).count();

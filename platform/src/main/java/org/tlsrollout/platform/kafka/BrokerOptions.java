@@ -2,11 +2,16 @@ package org.tlsrollout.platform.kafka;
 
 import java.nio.file.Path;
 
-/** Command-line options of {@link LocalKafkaBroker}. */
-public record BrokerOptions(int port, int controllerPort, Path dataDir, int partitions) {
+/**
+ * Command-line options of {@link LocalKafkaBroker}.
+ *
+ * @param credentials the principals' passwords ({@link KafkaCredentials}); by default {@code credentials.properties}
+ *                    in the data directory, made there on first start
+ */
+public record BrokerOptions(int port, int controllerPort, Path dataDir, int partitions, Path credentials) {
 
     public static final String USAGE = "usage: LocalKafkaBroker [--port 9092] [--controller-port 9093]"
-            + " [--data-dir .tlsrollout/kafka] [--partitions 12]";
+            + " [--data-dir .tlsrollout/kafka] [--partitions 12] [--credentials <data-dir>/credentials.properties]";
 
     public BrokerOptions {
         requirePort(port, "--port");
@@ -25,6 +30,7 @@ public record BrokerOptions(int port, int controllerPort, Path dataDir, int part
         int controllerPort = 9093;
         Path dataDir = Path.of(".tlsrollout", "kafka");
         int partitions = 12;
+        Path credentials = null;
         for (int i = 0; i < args.length; i += 2) {
             String flag = args[i];
             if (i + 1 == args.length) {
@@ -36,10 +42,17 @@ public record BrokerOptions(int port, int controllerPort, Path dataDir, int part
                 case "--controller-port" -> controllerPort = number(flag, value);
                 case "--data-dir" -> dataDir = Path.of(value);
                 case "--partitions" -> partitions = number(flag, value);
+                case "--credentials" -> credentials = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
-        return new BrokerOptions(port, controllerPort, dataDir, partitions);
+        return new BrokerOptions(port, controllerPort, dataDir, partitions,
+                credentials != null ? credentials : defaultCredentials(dataDir));
+    }
+
+    /** Where the credentials of a broker with this data directory are kept unless {@code --credentials} says. */
+    public static Path defaultCredentials(Path dataDir) {
+        return dataDir.resolve("credentials.properties");
     }
 
     private static int number(String flag, String value) {

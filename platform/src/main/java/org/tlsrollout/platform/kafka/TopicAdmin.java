@@ -2,6 +2,7 @@ package org.tlsrollout.platform.kafka;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,11 +36,21 @@ public final class TopicAdmin {
      */
     public static List<String> ensureTopics(String bootstrapServers, int partitions, Collection<String> topics,
             Duration timeout) {
+        return ensureTopics(bootstrapServers, partitions, topics, Map.of(), timeout);
+    }
+
+    /**
+     * {@link #ensureTopics(String, int, Collection, Duration)} with a client that has further settings: those that
+     * authenticate it ({@link KafkaCredentials#clientSettings}).
+     */
+    public static List<String> ensureTopics(String bootstrapServers, int partitions, Collection<String> topics,
+            Map<String, Object> clientSettings, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "tlsrollout-topic-admin",
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()))) {
+        Map<String, Object> settings = new HashMap<>(clientSettings);
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(AdminClientConfig.CLIENT_ID_CONFIG, "tlsrollout-topic-admin");
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        try (Admin admin = Admin.create(settings)) {
             Set<String> existing = admin.listTopics().names().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
             List<String> missing = topics.stream().filter(topic -> !existing.contains(topic)).distinct().toList();
             create(admin, missing, partitions, deadline);

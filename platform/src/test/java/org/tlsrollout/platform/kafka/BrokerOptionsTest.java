@@ -12,14 +12,17 @@ class BrokerOptionsTest {
     @Test
     void defaultsToTheContractPorts() {
         assertThat(BrokerOptions.parse())
-                .isEqualTo(new BrokerOptions(9092, 9093, Path.of(".tlsrollout", "kafka"), 12));
+                .isEqualTo(new BrokerOptions(9092, 9093, Path.of(".tlsrollout", "kafka"), 12,
+                        Path.of(".tlsrollout", "kafka", "credentials.properties")));
     }
 
     @Test
     void readsEveryFlag() {
         assertThat(BrokerOptions.parse("--port", "19092", "--controller-port", "19093", "--data-dir", "/tmp/k",
-                "--partitions", "3"))
-                .isEqualTo(new BrokerOptions(19092, 19093, Path.of("/tmp/k"), 3));
+                "--partitions", "3", "--credentials", "/tmp/c"))
+                .isEqualTo(new BrokerOptions(19092, 19093, Path.of("/tmp/k"), 3, Path.of("/tmp/c")));
+        assertThat(BrokerOptions.parse("--data-dir", "/tmp/k").credentials())
+                .as("next to the data it protects, by default").isEqualTo(Path.of("/tmp/k/credentials.properties"));
     }
 
     @Test

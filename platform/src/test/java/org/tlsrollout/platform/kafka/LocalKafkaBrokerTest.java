@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -35,11 +36,13 @@ class LocalKafkaBrokerTest {
             String bootstrapServers = broker.awaitReady(START_TIMEOUT);
             System.out.printf("LocalKafkaBroker first start (formats storage): spawn to ready in %d ms%n",
                     broker.millisToReady());
+            Map<String, Object> admin = admin();
 
-            assertThat(RecordRoundTrip.partitionCounts(bootstrapServers, Topics.ALL))
+            assertThat(RecordRoundTrip.partitionCounts(bootstrapServers, admin, Topics.ALL))
                     .isEqualTo(Topics.ALL.stream().collect(Collectors.toMap(topic -> topic, topic -> PARTITIONS)));
-            RecordRoundTrip.send(bootstrapServers, Topics.SNAPSHOTS, "m-1", value);
-            assertThat(RecordRoundTrip.readUntil(bootstrapServers, Topics.SNAPSHOTS, value)).containsExactly(value);
+            RecordRoundTrip.send(bootstrapServers, admin, Topics.SNAPSHOTS, "m-1", value);
+            assertThat(RecordRoundTrip.readUntil(bootstrapServers, admin, Topics.SNAPSHOTS, value))
+                    .containsExactly(value);
 
             assertThat(broker.stop(STOP_TIMEOUT)).isEqualTo(SIGTERM_EXIT_CODE);
             assertThat(broker.output()).endsWith("kafka stopped\n");
@@ -51,8 +54,9 @@ class LocalKafkaBrokerTest {
                     broker.millisToReady());
 
             assertThat(broker.output()).contains("topics: 0 created with " + PARTITIONS + " partitions each, "
-                    + Topics.ALL.size() + " existed already");
-            assertThat(RecordRoundTrip.readUntil(bootstrapServers, Topics.SNAPSHOTS, value)).containsExactly(value);
+                    + Topics.ALL.size() + " existed already", "ACLs (0 added, 0 removed)");
+            assertThat(RecordRoundTrip.readUntil(bootstrapServers, admin(), Topics.SNAPSHOTS, value))
+                    .containsExactly(value);
             assertThat(broker.stop(STOP_TIMEOUT)).isEqualTo(SIGTERM_EXIT_CODE);
         }
     }
@@ -79,11 +83,29 @@ class LocalKafkaBrokerTest {
     }
 
     @Test
+    void refusesDataFormattedWithoutCredentials() throws Exception {
+        Path logDir = Files.createDirectories(tempDir.resolve("kafka/data"));
+        Files.writeString(logDir.resolve("meta.properties"), "version=1\nnode.id=1\n"); // as an earlier release left it
+        try (BrokerProcess broker = startExpectingFailure("--port", freePort(), "--controller-port", freePort(),
+                "--data-dir", tempDir.resolve("kafka").toString())) {
+            assertThat(broker.awaitExit(START_TIMEOUT)).isEqualTo(1);
+            assertThat(broker.output()).contains("was made by an earlier release, whose broker had no credentials",
+                    "delete " + tempDir.resolve("kafka").toAbsolutePath(), "./tlsrollout down --wipe");
+        }
+    }
+
+    @Test
     void rejectsAnUnknownOption() throws Exception {
         try (BrokerProcess broker = startExpectingFailure("--prot", "9092")) {
             assertThat(broker.awaitExit(START_TIMEOUT)).isEqualTo(2);
             assertThat(broker.output()).contains("unknown option --prot", BrokerOptions.USAGE);
         }
+    }
+
+    /** The super user's client settings, from the credentials the broker made on its first start. */
+    private Map<String, Object> admin() {
+        return KafkaCredentials.loadOrCreate(BrokerOptions.defaultCredentials(tempDir.resolve("kafka")))
+                .clientSettings(KafkaPrincipals.ADMIN);
     }
 
     private BrokerProcess startExpectingFailure(String... args) throws IOException {

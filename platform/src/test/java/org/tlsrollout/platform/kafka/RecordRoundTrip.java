@@ -3,6 +3,7 @@ package org.tlsrollout.platform.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,18 +22,21 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Plain Kafka clients for the tests: topic partition counts, one record out, records back in. */
+/**
+ * Plain Kafka clients for the tests: topic partition counts, one record out, records back in. {@code settings} are
+ * further client settings (those that authenticate it, {@link KafkaCredentials#clientSettings}), or none.
+ */
 public final class RecordRoundTrip {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private RecordRoundTrip() {
     }
 
     /** The partition count of each topic, by name. */
-    public static Map<String, Integer> partitionCounts(String bootstrapServers, Collection<String> topics)
-            throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    public static Map<String, Integer> partitionCounts(String bootstrapServers, Map<String, Object> settings,
+            Collection<String> topics) throws Exception {
+        try (Admin admin = Admin.create(with(settings, AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Map<String, TopicDescription> descriptions = admin.describeTopics(topics).allTopicNames()
                     .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             Map<String, Integer> counts = new TreeMap<>();
@@ -42,27 +46,30 @@ public final class RecordRoundTrip {
     }
 
     /** Sends one record with acks=all and waits for the acknowledgement. */
-    public static void send(String bootstrapServers, String topic, String key, String value) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() / 3,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis()),
-                new StringSerializer(), new StringSerializer())) {
+    public static void send(String bootstrapServers, Map<String, Object> settings, String topic, String key,
+            String value) throws Exception {
+        Map<String, Object> config = with(settings, ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) TIMEOUT.toMillis());
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis() / 3);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new StringSerializer())) {
             producer.send(new ProducerRecord<>(topic, key, value)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
     }
 
     /**
      * Reads {@code topic} from the beginning of every partition until {@code expected} shows up or 30 s have passed,
-     * and returns the values read.
+     * and returns the values read; with a {@code group.id} in {@code settings}, it commits what it read to that group.
      */
-    public static List<String> readUntil(String bootstrapServers, String topic, String expected) {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new StringDeserializer())) {
+    public static List<String> readUntil(String bootstrapServers, Map<String, Object> settings, String topic,
+            String expected) {
+        Map<String, Object> config = with(settings, ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new StringDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
                     .map(info -> new TopicPartition(topic, info.partition()))
                     .toList();
@@ -75,7 +82,40 @@ public final class RecordRoundTrip {
                     values.add(record.value());
                 }
             }
+            if (config.containsKey(ConsumerConfig.GROUP_ID_CONFIG)) {
+                consumer.commitSync(TIMEOUT);
+            }
             return values;
         }
+    }
+
+    /** Every value of {@code topic}, from the beginning of each partition to its end as it is now. */
+    public static List<String> readAll(String bootstrapServers, Map<String, Object> settings, String topic) {
+        Map<String, Object> config = with(settings, ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
+            List<String> values = new ArrayList<>();
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topic + " to its end in " + TIMEOUT.toSeconds() + " s");
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
+            }
+            return values;
+        }
+    }
+
+    private static Map<String, Object> with(Map<String, Object> settings, String key, Object value) {
+        Map<String, Object> config = new HashMap<>(settings);
+        config.put(key, value);
+        return config;
     }
 }

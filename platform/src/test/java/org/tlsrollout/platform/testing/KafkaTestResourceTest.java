@@ -21,7 +21,7 @@ class KafkaTestResourceTest {
                 Map.entry("kafka.bootstrap.servers", bootstrapServers),
                 Map.entry("mp.messaging.connector.smallrye-kafka.bootstrap.servers", bootstrapServers));
         assertThat(new KafkaTestResource().start()).as("a second test class reuses the cluster").isEqualTo(config);
-        assertThat(RecordRoundTrip.partitionCounts(bootstrapServers, Topics.ALL)).isEqualTo(
+        assertThat(RecordRoundTrip.partitionCounts(bootstrapServers, Map.of(), Topics.ALL)).isEqualTo(
                 Topics.ALL.stream().collect(Collectors.toMap(t -> t, t -> KafkaTestResource.PARTITIONS)));
         assertThat(TopicAdmin.ensureTopics(bootstrapServers, KafkaTestResource.PARTITIONS, Topics.ALL))
                 .as("topics created by a second call").isEmpty();
@@ -32,8 +32,8 @@ class KafkaTestResourceTest {
         String bootstrapServers = KafkaTestResource.bootstrapServers();
         String value = "{\"machineId\":\"m-2\"}";
 
-        RecordRoundTrip.send(bootstrapServers, Topics.EVALUATIONS, "m-2", value);
+        RecordRoundTrip.send(bootstrapServers, Map.of(), Topics.EVALUATIONS, "m-2", value);
 
-        assertThat(RecordRoundTrip.readUntil(bootstrapServers, Topics.EVALUATIONS, value)).containsExactly(value);
+        assertThat(RecordRoundTrip.readUntil(bootstrapServers, Map.of(), Topics.EVALUATIONS, value)).containsExactly(value);
     }
 }
