@@ -158,12 +158,12 @@ public class WaveResource {
     @POST
     @Path("/{id}/rollback")
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Roll a wave back: a new wave restoring the registry values its jobs recorded",
-            description = "Targets the machines where the wave's jobs wrote registry values (they succeeded, or failed"
-                    + " after writing some) and signs jobs that set every recorded previous value back (a value that was"
-                    + " absent gets the default its absence meant to Windows), then restart. Same phase, sites and"
-                    + " batching. Installed updates and software are not undone. The wave must not be PLANNED or"
-                    + " RUNNING (pause or cancel it first).")
+    @Operation(summary = "Roll a wave back: a new wave undoing the jobs that succeeded",
+            description = "Targets the machines where the wave's jobs succeeded and signs, for each, a job with an"
+                    + " UNDO_JOB action per job it succeeded in the wave (newest first), then RESTART: the agent restores"
+                    + " what its own undo log holds. No value is sent: reported previous values are kept for the audit"
+                    + " trail only. Same phase, sites and batching. Installed updates and software are not undone. The"
+                    + " wave must not be PLANNED or RUNNING (pause or cancel it first).")
     @APIResponse(responseCode = "201", description = "the rollback wave, PLANNED",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WaveView.class)))
     @APIResponse(responseCode = "404", description = "no such wave",

@@ -261,8 +261,8 @@ public class WaveService {
     }
 
     /**
-     * A new wave restoring, on the machines where {@code id}'s jobs wrote registry values (they SUCCEEDED, or FAILED
-     * after writing some), the values those jobs recorded; same phase, sites and batching. Installed updates and
+     * A new wave undoing, on the machines where {@code id}'s jobs SUCCEEDED, those jobs: UNDO_JOB of each (newest
+     * first) then RESTART, never values (rules.md); same phase, sites and batching. Installed updates and
      * software are not undone. The wave must no longer issue jobs by itself (not PLANNED nor RUNNING).
      */
     public WaveView rollback(String id, String actor) {
@@ -285,8 +285,7 @@ public class WaveService {
                         FROM (SELECT j.machine_id, row_number() OVER (ORDER BY md5(j.machine_id || ?)) AS rn,
                                   COALESCE(?::bigint, greatest(1, (count(*) OVER () * ?::bigint + 99) / 100)) AS size
                               FROM (SELECT DISTINCT machine_id FROM job WHERE wave_id = ?
-                                    AND state IN ('SUCCEEDED', 'FAILED')
-                                    AND jsonb_array_length(COALESCE(previous_values, '[]'::jsonb)) > 0) j) s
+                                    AND state = 'SUCCEEDED') j) s
                         """)) {
                     insert.setString(1, rollbackId);
                     insert.setString(2, rollbackId);
@@ -299,9 +298,9 @@ public class WaveService {
                 int batchSize = batchSize(spec, targeted);
                 int batches = size(c, rollbackId, targeted, batchSize);
                 WaveStore.event(c, rollbackId, actor, "create", null, WaveState.PLANNED, String.format(Locale.ROOT,
-                        "rollback of wave %s: restores the registry values its jobs recorded on %d machine(s), in %d"
-                                + " batch(es) of %d, then restarts them; updates and software it installed are not"
-                                + " undone", id, targeted, batches, batchSize));
+                        "rollback of wave %s: undoes the jobs that succeeded on %d machine(s) (UNDO_JOB, from each"
+                                + " agent's undo log), in %d batch(es) of %d, then restarts them; updates and software it"
+                                + " installed are not undone", id, targeted, batches, batchSize));
                 WaveStore.event(c, id, actor, "rollback", original.state(), original.state(),
                         "rolled back by wave " + rollbackId);
             }
