@@ -30,6 +30,8 @@ import org.tlsrollout.remediation.service.WaveQueries;
  * <li>{@code tlsrollout_machines{site, phase, state}}: how many machines show each state in each phase, per site
  * (PENDING_RESTART and STALE included), from the same GROUP BY as GET /api/v1/progress. Every state of every phase of
  * a known site has a series (0 included), so that panels do not lose lines when a count drops to 0.</li>
+ * <li>{@code tlsrollout_machines_never_reported{site}}: machines known from inventory that never reported, per site
+ * (every site with a machine has a series); retired machines count in neither gauge.</li>
  * <li>{@code tlsrollout_waves{state}}: waves per state, all six states, from the database.</li>
  * <li>{@code tlsrollout_jobs_total{phase, outcome}}: jobs issued (when issued) and reported (at their first report,
  * by outcome); every phase and outcome registered at start.</li>
@@ -44,6 +46,7 @@ import org.tlsrollout.remediation.service.WaveQueries;
 public class RolloutMetrics {
     public static final String MACHINES = "tlsrollout.machines";
     public static final String WAVES = "tlsrollout.waves";
+    public static final String NEVER_REPORTED = "tlsrollout.machines.never.reported";
     public static final String JOBS = "tlsrollout.jobs";
     public static final String DEAD_LETTERS = "tlsrollout.dead.letters";
     /** The {@code outcome} label of a job issued. */
@@ -54,6 +57,7 @@ public class RolloutMetrics {
     private final WaveQueries waveQueries;
     private final MultiGauge machines;
     private final MultiGauge waves;
+    private final MultiGauge neverReported;
     private final Map<Phase, Counter> issued = new EnumMap<>(Phase.class);
     private final Map<Phase, Map<JobOutcome, Counter>> reported = new EnumMap<>(Phase.class);
     private final Counter deadLetters;
@@ -63,6 +67,9 @@ public class RolloutMetrics {
         this.waveQueries = waveQueries;
         this.machines = MultiGauge.builder(MACHINES)
                 .description("Machines per site, phase and the state they show in it (PENDING_RESTART and STALE included)")
+                .register(registry);
+        this.neverReported = MultiGauge.builder(NEVER_REPORTED)
+                .description("Machines known from inventory that never sent a snapshot, per site (retired ones excluded)")
                 .register(registry);
         this.waves = MultiGauge.builder(WAVES)
                 .description("Waves per state")
@@ -137,6 +144,11 @@ public class RolloutMetrics {
             }
         }
         machines.register(rows, true);
+        List<MultiGauge.Row<?>> neverRows = new ArrayList<>();
+        for (Progress.Site site : progress.sites()) {
+            neverRows.add(MultiGauge.Row.of(Tags.of("site", site.siteCode()), site.neverReported()));
+        }
+        neverReported.register(neverRows, true);
         List<MultiGauge.Row<?>> waveRows = new ArrayList<>();
         waveQueries.countByState().forEach((state, n) ->
                 waveRows.add(MultiGauge.Row.of(Tags.of("state", state.name()), n)));

@@ -64,7 +64,8 @@ public class JobIssuer {
     static final String BUMP_SEQ = """
             WITH bumped AS (
                 INSERT INTO machine_job_seq AS s (machine_id, job_seq)
-                SELECT machine_id, 1 FROM machine WHERE machine_id = ANY(?) ORDER BY machine_id
+                SELECT machine_id, 1 FROM machine WHERE machine_id = ANY(?) AND retired_at IS NULL AND NOT never_reported
+                ORDER BY machine_id
                 ON CONFLICT (machine_id) DO UPDATE SET job_seq = s.job_seq + 1
                 RETURNING s.machine_id, s.job_seq)
             SELECT b.machine_id, b.job_seq, m.site_code, m.os_version, m.findings::text
@@ -132,7 +133,7 @@ public class JobIssuer {
         for (String id : todo) {
             Target target = targets.get(id);
             if (target == null) {
-                marks.put(id, new String[] {"SKIPPED", "no evaluation of this machine is stored"});
+                marks.put(id, new String[] {"SKIPPED", "no evaluation of this machine is stored, or it is retired"});
             } else {
                 found.add(target);
             }
