@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.tlsrollout.contracts.FieldError;
@@ -49,6 +50,7 @@ import org.tlsrollout.contracts.Role;
  */
 @ApplicationScoped
 public class InventoryImport {
+    private static final Logger LOG = Logger.getLogger(InventoryImport.class);
     /** Rejected lines listed in the answer at most (all are counted). */
     public static final int MAX_REJECTED_LISTED = 1000;
     static final int COPY_BUFFER = 1 << 20;
@@ -149,6 +151,7 @@ public class InventoryImport {
                 CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI()
                         .copyIn("COPY inventory_stage FROM STDIN (FORMAT csv)");
                 Counts counts;
+                long t0 = System.nanoTime();
                 try {
                     counts = read(body, format, copy);
                     copy.endCopy();
@@ -157,10 +160,14 @@ public class InventoryImport {
                         copy.cancelCopy();
                     }
                 }
+                long t1 = System.nanoTime();
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(MERGE)) {
                     rs.next();
                     long added = rs.getLong(1);
                     long updated = rs.getLong(2);
+                    LOG.infof("inventory: %d lines read and copied in %d ms (%d rejected), merged in %d ms: %d added,"
+                            + " %d updated", counts.received, (t1 - t0) / 1_000_000, counts.rejectedCount,
+                            (System.nanoTime() - t1) / 1_000_000, added, updated);
                     return new Result(counts.received, added, updated, counts.valid - added - updated,
                             counts.rejected, counts.rejectedCount);
                 }
