@@ -86,7 +86,8 @@ public class WaveResource {
     @APIResponse(responseCode = "400", description = "invalid; problem details name each field (JSON Pointer)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "the orphan gate is closed: problem details with extension members"
-            + " blocking {total, byPhase {CLIENTS, SITE_SYSTEMS, VERIFY}, stale} and machines (up to 100 ids)",
+            + " blocking {total, byPhase {CLIENTS, SITE_SYSTEMS, VERIFY}, stale, neverReported} and machines (up to 100"
+            + " ids)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "the Idempotency-Key was used with another body",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
