@@ -56,6 +56,25 @@ class InventoryTest {
         return RestAssured.given().auth().oauth2(OPERATOR_TOKEN).post("/api/v1/machines/" + machineId + "/retire");
     }
 
+    /** The CSV that configmgr/'s query and script write (configmgr/examples/inventory.csv, their one example). */
+    @Test
+    void theConfigMgrExportImportsWhole() throws java.io.IOException {
+        String csv = java.nio.file.Files.readString(java.nio.file.Path.of("..", "configmgr", "examples", "inventory.csv"));
+        long lines = csv.lines().skip(1).filter(l -> !l.isBlank()).count();
+        JsonPath result = importCsv(csv);
+        assertThat(result.getLong("received")).isEqualTo(lines);
+        assertThat(result.getList("rejected")).isEmpty();
+        assertThat(result.getLong("added") + result.getLong("updated") + result.getLong("unchanged")).isEqualTo(lines);
+        // A site database server with neither OS version nor last activity, and a client with roles left empty.
+        JsonPath database = get("/api/v1/machines/p01-cmdb01.corp.example").then().statusCode(200).extract().jsonPath();
+        assertThat(database.getBoolean("neverReported")).isTrue();
+        assertThat(database.getString("machineClass")).isEqualTo("site-system");
+        assertThat(database.getMap("phases")).containsEntry("SITE_SYSTEMS", "UNKNOWN").containsEntry("DISABLE_LEGACY", "UNKNOWN");
+        JsonPath client = get("/api/v1/machines/p01-ws000003.corp.example").then().statusCode(200).extract().jsonPath();
+        assertThat(client.getString("machineClass")).isEqualTo("client");
+        assertThat(client.getMap("phases")).containsEntry("CLIENTS", "UNKNOWN").containsEntry("SITE_SYSTEMS", "NOT_APPLICABLE");
+    }
+
     @Test
     void csvLinesAreStoredNeverReportedAndTheBadOnesRejectedByLine() {
         String site = newSite();
