@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,8 @@ import org.tlsrollout.agent.registry.Registry;
 import org.tlsrollout.agent.snapshot.LogSource;
 import org.tlsrollout.agent.snapshot.SnapshotCollector;
 import org.tlsrollout.contracts.AgentJob;
+import org.tlsrollout.contracts.EcJwk;
+import org.tlsrollout.contracts.EnrollmentProof;
 import org.tlsrollout.contracts.JobOutcome;
 import org.tlsrollout.contracts.JobResult;
 import org.tlsrollout.contracts.Json;
@@ -65,7 +68,8 @@ import org.tlsrollout.contracts.SnapshotSchema;
  */
 public final class Agent {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
-    private static final Duration TOKEN_MARGIN = Duration.ofSeconds(60);
+    /** A token is renewed (a new enrollment, a new proof) this long before its {@code expiresAt}. */
+    private static final Duration TOKEN_MARGIN = Duration.ofMinutes(5);
     private static final Duration NETWORK_BACKOFF = Duration.ofMillis(200);
     private static SnapshotSchema sharedSchema;
 
@@ -95,8 +99,9 @@ public final class Agent {
                 : new JwksRefresher(keys, http, config.jwksRefreshUrl(), config.trustJwksRefreshOver(),
                         Duration.ofMinutes(5), clock);
         JobVerifier verifier = new JobVerifier(keys, machineId, state.jobSequence(), clock, config.clockSkew(),
-                config.expectedIssuer());
-        JobApplier applier = new JobApplier(b.registry, b.deployments, host, b.prober, b.hook);
+                config.expectedIssuer(), config.laterRollups());
+        JobApplier applier = new JobApplier(b.registry, b.deployments, host, b.prober, b.hook, state.undoLog(),
+                config.laterRollups());
         this.jobs = new JobHandler(verifier, state.jobSequence(), applier, state.results());
         this.collector = SnapshotCollector.builder()
                 .machine(machineId, siteCode)
@@ -138,6 +143,11 @@ public final class Agent {
     /** Enrolls now, whatever token the agent holds. */
     public CompletableFuture<Void> enroll() {
         return enroll(new Cycle()).thenApply(t -> null);
+    }
+
+    /** Collects a snapshot of the machine now (probes included), without sending it. */
+    public MachineSnapshot collectSnapshot() {
+        return collector.collect(null);
     }
 
     /** Sends the pending snapshot, else a new one. */
@@ -324,8 +334,25 @@ public final class Agent {
         return enroll(c);
     }
 
+    /**
+     * Enrolls with the machine's public key and a new proof of possession for each attempt (its {@code iat} must be
+     * within 5 minutes of the collector's clock). The key pair is made on first use, off the network threads.
+     */
     private CompletableFuture<String> enroll(Cycle c) {
-        return retrying(c, () -> http.enroll(machineId, siteCode, config.enrollSecret())).thenApply(e -> {
+        return CompletableFuture.supplyAsync(state::identity, executor)
+                .thenCompose(keys -> {
+                    Map<String, Object> jwk = EcJwk.toJwk(keys.getPublic());
+                    return retrying(c, () -> http.enroll(machineId, siteCode, config.enrollSecret(), jwk,
+                            EnrollmentProof.create(keys.getPrivate(), machineId, siteCode, clock.instant())));
+                })
+                .whenComplete((e, t) -> {
+                    HttpStatusException h = t == null ? null : status(t);
+                    if (h != null && h.status() == 409) {
+                        LOG.error("{}: enrollment refused (409): the machine id is bound to another key; an operator"
+                                + " releases it with DELETE /api/v1/agents/{}/identity", machineId, machineId);
+                    }
+                })
+                .thenApply(e -> {
             if (e == null || e.agentToken() == null || e.agentToken().isBlank()) {
                 throw new IllegalStateException("enrollment answered without an agent token");
             }

@@ -1,9 +1,14 @@
 package org.tlsrollout.agent;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.tlsrollout.contracts.JobClaims;
 
 /**
@@ -27,6 +32,8 @@ import org.tlsrollout.contracts.JobClaims;
  * @param agentVersion        reported in every snapshot
  * @param caFile              the CA (PEM) the services' certificates must be issued by, trusted alone for every
  *                            https call (enroll, snapshots, jobs, key refresh); null: the JVM's default trust store
+ * @param laterRollups        the KBs the estate configures as later rollups (rules.md): INSTALL_UPDATE may name them
+ *                            besides the catalog's updates; upper case
  * @param reportInterval      how old the last accepted snapshot may grow before a cycle reports a new one although
  *                            the machine did not change (default 1 hour; zero: every cycle). A cycle always reports
  *                            when no snapshot was accepted yet in this process (first cycle, after a restart), when
@@ -48,7 +55,8 @@ public record AgentConfig(
         Duration knownErrorLookBack,
         String agentVersion,
         Path caFile,
-        Duration reportInterval) {
+        Duration reportInterval,
+        Set<String> laterRollups) {
 
     public static final String VERSION = "0.1.0";
 
@@ -60,10 +68,61 @@ public record AgentConfig(
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1");
         }
+        requireLoopbackIfHttp("collectorUrl", collectorUrl);
+        requireLoopbackIfHttp("remediationUrl", remediationUrl);
+        if (jwksRefreshUrl != null) {
+            requireLoopbackIfHttp("jwksRefreshUrl", jwksRefreshUrl);
+        }
+        laterRollups = laterRollups == null ? Set.of() : laterRollups.stream().map(kb -> kb.strip().toUpperCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
         Objects.requireNonNull(reportInterval, "reportInterval");
         if (reportInterval.isNegative()) {
             throw new IllegalArgumentException("reportInterval must not be negative");
         }
+    }
+
+    /**
+     * api.md, Transport: an agent refuses an {@code http://} URL whose host is not a loopback address (the services
+     * serve plain HTTP only there). The host must be literally {@code localhost} or a loopback IP: a name is not
+     * resolved, since a DNS answer must not decide whether the agent talks in clear.
+     *
+     * @throws IllegalArgumentException naming the setting, for any other scheme than http and https too
+     */
+    public static void requireLoopbackIfHttp(String setting, URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("https")) {
+            if (url.getHost() == null) {
+                throw new IllegalArgumentException(setting + " " + url + " has no host");
+            }
+            return;
+        }
+        if (!scheme.equals("http")) {
+            throw new IllegalArgumentException(setting + " " + url + ": only https (or http to a loopback address)");
+        }
+        if (!isLoopback(url.getHost())) {
+            throw new IllegalArgumentException(setting + " " + url + ": plain http is allowed only to a loopback address"
+                    + " (127.0.0.0/8, ::1, localhost); use https");
+        }
+    }
+
+    /** True for {@code localhost} and literal loopback addresses; a name is never resolved. */
+    public static boolean isLoopback(String host) {
+        if (host == null || host.isEmpty()) {
+            return false;
+        }
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (h.matches("\\d{1,3}(\\.\\d{1,3}){3}") || h.contains(":")) {
+            try {
+                // A literal address: parsed without any lookup.
+                return InetAddress.getByName(h).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     public static Builder builder() {
@@ -91,6 +150,12 @@ public record AgentConfig(
         private String agentVersion = VERSION;
         private Path caFile;
         private Duration reportInterval = Duration.ofHours(1);
+        private Set<String> laterRollups = Set.of();
+
+        public Builder laterRollups(Set<String> v) {
+            laterRollups = v;
+            return this;
+        }
 
         public Builder collectorUrl(URI v) {
             collectorUrl = v;
@@ -175,7 +240,7 @@ public record AgentConfig(
         public AgentConfig build() {
             return new AgentConfig(collectorUrl, remediationUrl, enrollSecret, pinnedJwks, jwksRefreshUrl,
                     trustJwksRefreshOver, clockSkew, expectedIssuer, maxAttempts, defaultRetryAfter, maxRetryAfter,
-                    requestTimeout, knownErrorLookBack, agentVersion, caFile, reportInterval);
+                    requestTimeout, knownErrorLookBack, agentVersion, caFile, reportInterval, laterRollups);
         }
     }
 }

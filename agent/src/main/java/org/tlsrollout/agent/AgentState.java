@@ -1,8 +1,10 @@
 package org.tlsrollout.agent;
 
+import java.security.KeyPair;
 import java.time.Instant;
 import org.tlsrollout.agent.jobs.ResultStore;
 import org.tlsrollout.agent.jobs.SequenceStore;
+import org.tlsrollout.agent.jobs.UndoLog;
 import org.tlsrollout.contracts.MachineSnapshot;
 
 /**
@@ -12,11 +14,20 @@ import org.tlsrollout.contracts.MachineSnapshot;
  * results on disk; the simulator keeps them in each simulated machine.
  */
 public interface AgentState {
+    /**
+     * The machine's own EC P-256 key pair (api.md, Authentication), made on first use and kept: on disk owner-only
+     * for a real agent, in memory for the simulator and the tests.
+     */
+    KeyPair identity();
+
     SequenceStore jobSequence();
 
     SequenceStore snapshotSequence();
 
     ResultStore results();
+
+    /** The undo log of the jobs this agent applied (rules.md, UNDO_JOB). */
+    UndoLog undoLog();
 
     /** The agent token, or null before enrollment or after a 401. */
     String token();

@@ -1,6 +1,8 @@
 package org.tlsrollout.agent;
 
+import org.tlsrollout.agent.identity.AgentKeys;
 import org.tlsrollout.agent.jobs.InMemoryResultStore;
+import org.tlsrollout.agent.jobs.InMemoryUndoLog;
 import org.tlsrollout.agent.jobs.InMemorySequenceStore;
 import org.tlsrollout.agent.jobs.SequenceStore;
 
@@ -12,6 +14,6 @@ public final class InMemoryAgentState extends StoreBackedAgentState {
     }
 
     public InMemoryAgentState(SequenceStore jobSequence) {
-        super(jobSequence, new InMemorySequenceStore(), new InMemoryResultStore());
+        super(jobSequence, new InMemorySequenceStore(), new InMemoryResultStore(), new InMemoryUndoLog(), AgentKeys::generate);
     }
 }

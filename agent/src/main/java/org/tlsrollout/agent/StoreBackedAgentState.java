@@ -1,8 +1,11 @@
 package org.tlsrollout.agent;
 
+import java.security.KeyPair;
 import java.time.Instant;
+import java.util.function.Supplier;
 import org.tlsrollout.agent.jobs.ResultStore;
 import org.tlsrollout.agent.jobs.SequenceStore;
+import org.tlsrollout.agent.jobs.UndoLog;
 import org.tlsrollout.contracts.MachineSnapshot;
 
 /**
@@ -13,15 +16,35 @@ abstract class StoreBackedAgentState implements AgentState {
     private final SequenceStore jobSequence;
     private final SequenceStore snapshotSequence;
     private final ResultStore results;
+    private final Supplier<KeyPair> keys;
+    private final UndoLog undoLog;
+    private volatile KeyPair identity;
     private volatile String token;
     private volatile Instant tokenExpiresAt;
     private volatile MachineSnapshot pending;
     private volatile Instant lastReportedAt;
 
-    StoreBackedAgentState(SequenceStore jobSequence, SequenceStore snapshotSequence, ResultStore results) {
+    StoreBackedAgentState(SequenceStore jobSequence, SequenceStore snapshotSequence, ResultStore results,
+            UndoLog undoLog, Supplier<KeyPair> keys) {
+        this.keys = keys;
+        this.undoLog = undoLog;
         this.jobSequence = jobSequence;
         this.snapshotSequence = snapshotSequence;
         this.results = results;
+    }
+
+    @Override
+    public KeyPair identity() {
+        KeyPair k = identity;
+        if (k == null) {
+            synchronized (this) {
+                if (identity == null) {
+                    identity = keys.get();
+                }
+                k = identity;
+            }
+        }
+        return k;
     }
 
     @Override
@@ -37,6 +60,11 @@ abstract class StoreBackedAgentState implements AgentState {
     @Override
     public ResultStore results() {
         return results;
+    }
+
+    @Override
+    public UndoLog undoLog() {
+        return undoLog;
     }
 
     @Override

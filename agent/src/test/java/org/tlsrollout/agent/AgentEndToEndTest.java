@@ -283,11 +283,37 @@ class AgentEndToEndTest {
     @Test
     void aRotatedSigningKeyIsFetchedFromATrustedJwksUrl() throws Exception {
         ECKey rotated = TestJobs.newKey("job-key-2");
-        services.jwks(TestJobs.jwks(signing, rotated));
+        services.jwks(TestJobs.jwksOf(TestJobs.jwk(signing, null), TestJobs.jwk(rotated, TestJobs.endorse(signing, rotated))));
         String id = job(rotated, Action.setDword(RegistryKeys.NET4, RegistryKeys.SCH_USE_STRONG_CRYPTO, 1));
 
         await(agent(config().jwksRefreshUrl(services.jwksUri()).trustJwksRefreshOver("http").build()).cycle());
         assertThat(services.results().get(id).outcome()).isEqualTo(JobOutcome.SUCCEEDED);
+    }
+
+    @Test
+    void aJobSignedByAnUnendorsedKeyOfTheJwksIsRejected() throws Exception {
+        ECKey attacker = TestJobs.newKey("job-key-2");
+        services.jwks(TestJobs.jwks(signing, attacker)); // a JWKS served by whoever sits on the path, no endorsement
+        String id = job(attacker, Action.setDword(RegistryKeys.NET4, RegistryKeys.SCH_USE_STRONG_CRYPTO, 1));
+
+        await(agent(config().jwksRefreshUrl(services.jwksUri()).trustJwksRefreshOver("http").build()).cycle());
+        assertThat(services.results().get(id).outcome()).isEqualTo(JobOutcome.REJECTED);
+        assertThat(registry.readDword(RegistryKeys.NET4, RegistryKeys.SCH_USE_STRONG_CRYPTO)).isEmpty();
+    }
+
+    @Test
+    void plainHttpToAnotherHostThanLoopbackIsAConfigurationError() {
+        for (String url : new String[] {"http://collector.corp.example:8081", "http://10.1.2.3:8081",
+                "http://127.0.0.1.nip.io:8081", "ftp://127.0.0.1/"}) {
+            assertThatThrownBy(() -> AgentConfig.builder().collectorUrl(java.net.URI.create(url))
+                    .remediationUrl(services.uri()).enrollSecret("s").pinnedJwks(TestJobs.jwks(signing)).build())
+                    .as(url).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("collectorUrl");
+        }
+        for (String url : new String[] {"http://127.0.0.1:8081", "http://localhost:8081", "http://[::1]:8081",
+                "https://collector.corp.example"}) {
+            AgentConfig.builder().collectorUrl(java.net.URI.create(url)).remediationUrl(services.uri()).enrollSecret("s")
+                    .pinnedJwks(TestJobs.jwks(signing)).build();
+        }
     }
 
     @Test

@@ -110,10 +110,13 @@ public enum Component {
                 env.putAll(LocalTls.environment(c, port(c)));
             }
         }
-        if (this == REMEDIATION) {
+        if (this == REMEDIATION || this == COLLECTOR) {
+            // The collector keeps the agents' identity bindings in the same database, in a schema of its own.
             env.put("TLSROLLOUT_DB_URL", c.dbUrl());
             env.put("TLSROLLOUT_DB_USER", c.dbUser());
             env.put("TLSROLLOUT_DB_PASSWORD", c.dbPassword());
+        }
+        if (this == REMEDIATION) {
             env.put("TLSROLLOUT_COLLECTOR_URL", c.collectorUrl());
             env.putAll(SigningKeys.environment(c));
         }

@@ -1,5 +1,6 @@
 package org.tlsrollout.cli;
 
+import org.tlsrollout.contracts.EnrollmentRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -88,7 +89,8 @@ class LocalStackIT {
         String machineId = snapshot.get("machineId").asText();
 
         JsonNode enrolled = call("POST", config.collectorUrl() + "/api/v1/agents/enroll", Json.MAPPER.writeValueAsString(
-                Map.of("machineId", machineId, "siteCode", snapshot.get("siteCode").asText(), "enrollSecret", "it-enroll")),
+                EnrollmentRequest.signed(EnrollmentRequest.newAgentKey(), machineId, snapshot.get("siteCode").asText(),
+                        "it-enroll", Instant.now())),
                 null, 200);
         call("POST", config.collectorUrl() + "/api/v1/snapshots", snapshot.toString(),
                 enrolled.get("agentToken").asText(), 202);

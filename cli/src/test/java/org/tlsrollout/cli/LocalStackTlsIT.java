@@ -1,5 +1,7 @@
 package org.tlsrollout.cli;
 
+import org.tlsrollout.contracts.EnrollmentRequest;
+import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -86,8 +88,8 @@ class LocalStackTlsIT {
     @Test
     void remediationVerifiesAnAgentTokenAgainstTheCollectorsJwksOverHttps() throws Exception {
         JsonNode enrolled = Json.MAPPER.readTree(send("POST", config.collectorUrl() + "/api/v1/agents/enroll",
-                Json.MAPPER.writeValueAsString(Map.of("machineId", "TLS-PC-1", "siteCode", "NYC",
-                        "enrollSecret", "it-enroll")), null, 200));
+                Json.MAPPER.writeValueAsString(EnrollmentRequest.signed(EnrollmentRequest.newAgentKey(), "TLS-PC-1",
+                        "NYC", "it-enroll", Instant.now())), null, 200));
         // 200 (an empty list of jobs) only if remediation-service fetched the collector's keys over https.
         String jobs = send("GET", config.remediationUrl() + "/api/v1/agents/TLS-PC-1/jobs", null,
                 enrolled.get("agentToken").asText(), 200);

@@ -9,7 +9,11 @@ import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.lang.JoseException;
 
-/** Compact ES256 JWS over a JSON payload: the agent's proof of possession and a signing key's endorsement. */
+/**
+ * Compact ES256 JWS over a JSON payload: the agent's proof of possession and a signing key's endorsement. Keys are
+ * converted to the provider's own at each call, not through Es256Provider's cache: there is one per agent, a million
+ * on a large estate, and each is used once per enrollment.
+ */
 final class Es256Jws {
     private static final AlgorithmConstraints ES256_ONLY =
             new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
@@ -25,7 +29,7 @@ final class Es256Jws {
                 jws.setKeyIdHeaderValue(kid);
             }
             jws.setPayload(Json.MAPPER.writeValueAsString(payload));
-            jws.setKey(Es256Provider.convert(key));
+            jws.setKey(Es256Provider.convert(Es256Provider.provider(), key));
             jws.setProviderContext(Es256Provider.PROVIDER_CONTEXT);
             return jws.getCompactSerialization();
         } catch (JoseException | com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -42,7 +46,7 @@ final class Es256Jws {
             JsonWebSignature jws = new JsonWebSignature();
             jws.setAlgorithmConstraints(ES256_ONLY);
             jws.setCompactSerialization(compact);
-            jws.setKey(Es256Provider.convert(key));
+            jws.setKey(Es256Provider.convert(Es256Provider.provider(), key));
             jws.setProviderContext(Es256Provider.PROVIDER_CONTEXT);
             if (!jws.verifySignature()) {
                 return Optional.empty();

@@ -1,5 +1,6 @@
 package org.tlsrollout.contracts;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
@@ -41,6 +42,7 @@ public record EvaluationEvent(
     }
 
     /** True in the compact form (api.md): {@code results} holds only FAIL and UNKNOWN, the others are named. */
+    @JsonIgnore
     public boolean isCompact() {
         return passed != null || notApplicable != null;
     }

@@ -100,6 +100,14 @@ public class Machine extends PanacheEntityBase {
     @Column(name = "pending_restart_since")
     public Instant pendingRestartSince;
 
+    /** Known from inventory only: no snapshot yet ({@code collectedAt} null). */
+    @Column(name = "never_reported")
+    public boolean neverReported;
+
+    /** When an operator retired it; null while it counts. */
+    @Column(name = "retired_at")
+    public Instant retiredAt;
+
     /** The state rules-service gave this machine in {@code phase}. */
     public PhaseState storedState(Phase phase) {
         return switch (phase) {

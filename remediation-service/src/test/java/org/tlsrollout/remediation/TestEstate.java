@@ -275,8 +275,8 @@ public final class TestEstate {
     public static void awaitMachine(String machineId, Instant collectedAt) {
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
             Response response = get("/api/v1/machines/" + machineId);
-            return response.statusCode() == 200
-                    && Instant.parse(response.path("lastSnapshotAt")).equals(collectedAt);
+            String shown = response.statusCode() == 200 ? response.path("lastSnapshotAt") : null;
+            return shown != null && Instant.parse(shown).equals(collectedAt);
         });
     }
 

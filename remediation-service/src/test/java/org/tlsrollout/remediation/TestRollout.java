@@ -85,6 +85,26 @@ public final class TestRollout {
                 "legacy protocols are enabled", "001, 002", actions);
     }
 
+    private static RuleResult hostile(RuleId rule, Action action) {
+        return new RuleResult(rule, RuleStatus.FAIL, rule.severity(), Phase.CLIENTS, rule + " fails", null, List.of(action));
+    }
+
+    /** Hostile values an evaluation record may carry (issue 15): each one alone keeps the job from being signed. */
+    public static List<RuleResult> hostileFindings() {
+        String ssl3Client = RegistryKeys.schannel(RegistryKeys.SCH_SSL3, RegistryKeys.CLIENT);
+        return List.of(
+                hostile(RuleId.SCHANNEL_TLS12_CLIENT, Action.setDword(SCH_TLS12_CLIENT, "Enabled", 0)),
+                hostile(RuleId.SCHANNEL_TLS12_CLIENT, Action.setDword(ssl3Client, "Enabled", 1)),
+                hostile(RuleId.DOTNET_STRONG_CRYPTO,
+                        Action.setDword(RegistryKeys.NET4, RegistryKeys.SCH_USE_STRONG_CRYPTO, 0)),
+                hostile(RuleId.WINHTTP_DEFAULT_SECURE_PROTOCOLS,
+                        Action.setDword(RegistryKeys.WINHTTP, RegistryKeys.DEFAULT_SECURE_PROTOCOLS, 0xA0)),
+                hostile(RuleId.WINHTTP_DEFAULT_SECURE_PROTOCOLS,
+                        Action.setDword(RegistryKeys.WINHTTP, RegistryKeys.DEFAULT_SECURE_PROTOCOLS, 0xA08)),
+                hostile(RuleId.WINHTTP_KB3140245, Action.installUpdate("KB5000001")),
+                hostile(RuleId.SCHANNEL_TLS12_CLIENT, Action.undoJob("01HXYZ-some-job")));
+    }
+
     /** An evaluation with every field chosen. */
     public static EvaluationEvent evaluation(String machineId, String site, Instant collectedAt, String osVersion,
             List<Role> roles, Instant lastBootAt, Map<Phase, PhaseState> phases, List<RuleResult> results) {

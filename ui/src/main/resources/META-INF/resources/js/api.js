@@ -22,7 +22,18 @@ export function onUnauthorized(handler) {
  * true: a 401 signs the user out and goes back to sign-in).
  */
 export async function api(path, { method = 'GET', body, token, handle401 = true } = {}) {
-  const headers = { Accept: 'application/json, application/problem+json' };
+  const response = await send(path, { method, body, token, handle401, accept: 'application/json, application/problem+json' });
+  return readBody(response);
+}
+
+/** GETs a file the API answers in another type (e.g. text/csv) as a Blob; errors as for api(). */
+export async function apiBlob(path, accept) {
+  const response = await send(path, { method: 'GET', accept: `${accept}, application/problem+json` });
+  return response.blob();
+}
+
+async function send(path, { method, body, token, handle401 = true, accept }) {
+  const headers = { Accept: accept };
   const bearer = token ?? session.token();
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -41,14 +52,13 @@ export async function api(path, { method = 'GET', body, token, handle401 = true 
       detail: `${method} ${path} failed before any answer came back (${e.message}). Is the ui still running?`,
     });
   }
-  const data = await readBody(response);
   if (!response.ok) {
-    const problem = asProblem(response, data, method, path);
+    const problem = asProblem(response, await readBody(response), method, path);
     const error = new ApiError(response.status, problem);
     if (response.status === 401 && handle401) unauthorizedHandler(problem);
     throw error;
   }
-  return data;
+  return response;
 }
 
 /** Builds query strings, leaving out empty values. */

@@ -6,8 +6,8 @@ export function stateChip(state) {
   return h('span', { class: `chip st-${slug(state)}`, dataset: { state: state ?? '' } }, stateLabel(state));
 }
 
-export function badge(text, kind = '') {
-  return h('span', { class: `badge ${kind}` }, text);
+export function badge(text, kind = '', title = null) {
+  return h('span', { class: `badge ${kind}`, title }, text);
 }
 
 /**
@@ -77,8 +77,8 @@ export function problemBox(problem, { heading, onClose } = {}) {
 }
 
 /**
- * The orphan gate's answer: how many machines block, by phase and stale, and the blocking machines as links.
- * gate: {open, blocking: {total, byPhase, stale}, machines}.
+ * The orphan gate's answer: how many machines block, by phase, stale and never reported, and the blocking
+ * machines as links. gate: {open, blocking: {total, byPhase, stale, neverReported}, machines}.
  */
 export function gateReport(gate) {
   const blocking = gate?.blocking || {};
@@ -97,6 +97,10 @@ export function gateReport(gate) {
         'stale' in blocking
           ? h('tr', { dataset: { phase: 'STALE' } }, h('th', { scope: 'row' }, 'Stale (no recent snapshot)'),
             h('td', { class: 'num' }, num(Number(blocking.stale) || 0)))
+          : null,
+        'neverReported' in blocking
+          ? h('tr', { dataset: { phase: 'NEVER_REPORTED' } }, h('th', { scope: 'row' }, 'Never reported (known from inventory)'),
+            h('td', { class: 'num' }, num(Number(blocking.neverReported) || 0)))
           : null),
       h('tfoot', {}, h('tr', { dataset: { phase: 'TOTAL' } },
         h('th', { scope: 'row' }, 'Machines blocking'), h('td', { class: 'num' }, num(totalBlocking))))),

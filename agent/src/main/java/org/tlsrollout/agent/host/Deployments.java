@@ -20,4 +20,14 @@ public interface Deployments {
      * @throws DeploymentException when it is not installed
      */
     void installSoftware(String product, String minimumVersion);
+
+    /** {@link #installUpdate(String)}, returning by {@code deadline} (the job's expiry) at the latest. */
+    default void installUpdate(String kb, java.time.Instant deadline) {
+        installUpdate(kb);
+    }
+
+    /** {@link #installSoftware(String, String)}, returning by {@code deadline} (the job's expiry) at the latest. */
+    default void installSoftware(String product, String minimumVersion, java.time.Instant deadline) {
+        installSoftware(product, minimumVersion);
+    }
 }

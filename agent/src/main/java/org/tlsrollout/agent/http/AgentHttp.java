@@ -93,9 +93,14 @@ public final class AgentHttp {
         }
     }
 
-    /** {@code POST {collector}/api/v1/agents/enroll}. */
-    public CompletableFuture<Enrollment> enroll(String machineId, String siteCode, String enrollSecret) {
-        String body = json(Map.of("machineId", machineId, "siteCode", siteCode, "enrollSecret", enrollSecret));
+    /**
+     * {@code POST {collector}/api/v1/agents/enroll} with the agent's public key (a JWK) and its proof of possession
+     * (api.md, Authentication).
+     */
+    public CompletableFuture<Enrollment> enroll(String machineId, String siteCode, String enrollSecret,
+            Map<String, Object> publicKey, String proof) {
+        String body = json(Map.of("machineId", machineId, "siteCode", siteCode, "enrollSecret", enrollSecret,
+                "publicKey", publicKey, "proof", proof));
         HttpRequest request = request(collector + "/api/v1/agents/enroll", null)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return send(request, "enroll", 200).thenApply(r -> read(r.body(), Enrollment.class, "enroll"));

@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.tlsrollout.agent.host.Deployments;
 import org.tlsrollout.agent.host.Host;
 import org.tlsrollout.agent.host.Prober;
 import org.tlsrollout.agent.registry.Registry;
 import org.tlsrollout.contracts.Action;
 import org.tlsrollout.contracts.ActionPolicy;
+import org.tlsrollout.contracts.ActionType;
 import org.tlsrollout.contracts.JobClaims;
 import org.tlsrollout.contracts.JobOutcome;
 import org.tlsrollout.contracts.JobResult;
@@ -20,13 +22,15 @@ import org.tlsrollout.contracts.PreviousValue;
 /**
  * Applies the actions of a verified job, in order (rules.md, "Action types in a fix job"):
  * <ul>
- *   <li>SET_REGISTRY_DWORD: reads and records the previous value (null when absent), then writes through the
+ *   <li>SET_REGISTRY_DWORD: reads the previous value (null when absent), records it in the {@link UndoLog} and
+ *       reports it, then writes through the
  *       {@link Registry} (which checks the allowlist again); a value already set is not rewritten;</li>
  *   <li>INSTALL_UPDATE / INSTALL_SOFTWARE: through {@link Deployments};</li>
  *   <li>RESTART_SERVICE: through {@link Host};</li>
  *   <li>RESTART: not made here; returned in {@link ApplyOutcome#restartReason()} so that the agent reports the
  *       result first and then restarts;</li>
- *   <li>RUN_PROBES: through {@link Prober}; a new snapshot follows.</li>
+ *   <li>RUN_PROBES: through {@link Prober}; a new snapshot follows;</li>
+ *   <li>UNDO_JOB: restores what the {@link UndoLog} holds for that job (REJECTED when it holds nothing).</li>
  * </ul>
  * The first failing action ends the job: FAILED with what failed, and the previous values of everything
  * already written, for rollback. A job with any action the allowlist refuses is REJECTED before anything is
@@ -38,8 +42,22 @@ public final class JobApplier {
     private final Host host;
     private final Prober prober;
     private final ActionHook hook;
+    private final UndoLog undo;
+    private final Set<String> laterRollups;
 
+    /** An applier with an undo log in memory and the catalog's updates only: for tests. */
     public JobApplier(Registry registry, Deployments deployments, Host host, Prober prober, ActionHook hook) {
+        this(registry, deployments, host, prober, hook, new InMemoryUndoLog(), Set.of());
+    }
+
+    /**
+     * @param undo         where the previous state of each value written is recorded first, and UNDO_JOB reads it
+     * @param laterRollups the KBs the estate configures as later rollups (INSTALL_UPDATE may name them)
+     */
+    public JobApplier(Registry registry, Deployments deployments, Host host, Prober prober, ActionHook hook,
+            UndoLog undo, Set<String> laterRollups) {
+        this.undo = Objects.requireNonNull(undo, "undo");
+        this.laterRollups = Set.copyOf(laterRollups);
         this.registry = Objects.requireNonNull(registry, "registry");
         this.deployments = Objects.requireNonNull(deployments, "deployments");
         this.host = Objects.requireNonNull(host, "host");
@@ -50,11 +68,14 @@ public final class JobApplier {
     public ApplyOutcome apply(JobClaims job) {
         List<Action> actions = job.actions();
         for (int i = 0; i < actions.size(); i++) {
-            Optional<String> refusal = ActionPolicy.refusal(actions.get(i));
+            Optional<String> refusal = ActionPolicy.refusal(actions.get(i), laterRollups);
             if (refusal.isPresent()) {
-                return new ApplyOutcome(new JobResult(JobOutcome.REJECTED,
-                        Verification.Reason.NOT_ALLOWED.text() + ": action " + (i + 1) + ": " + refusal.get(),
-                        List.of()), null, false, null);
+                return rejected(Verification.Reason.NOT_ALLOWED.text() + ": action " + (i + 1) + ": " + refusal.get());
+            }
+            Action a = actions.get(i);
+            if (a.type() == ActionType.UNDO_JOB && undo.get(a.jobId()).isEmpty()) {
+                return rejected("action " + (i + 1) + ": UNDO_JOB " + a.jobId()
+                        + ": this agent holds no undo record of that job (it did not apply it, or the job wrote nothing)");
             }
         }
         List<PreviousValue> previous = new ArrayList<>();
@@ -80,8 +101,10 @@ public final class JobApplier {
                             }
                         }
                         OptionalLong before = registry.readDword(a.key(), a.name());
-                        previous.add(new PreviousValue(a.key(), a.name(),
-                                before.isPresent() ? before.getAsLong() : null));
+                        PreviousValue was = new PreviousValue(a.key(), a.name(),
+                                before.isPresent() ? before.getAsLong() : null);
+                        undo.record(job.jti(), was); // durably, before the write
+                        previous.add(was);
                         if (before.isPresent() && before.getAsLong() == a.value()) {
                             unchanged++;
                         } else {
@@ -90,11 +113,12 @@ public final class JobApplier {
                         }
                     }
                     case INSTALL_UPDATE -> {
-                        deployments.installUpdate(a.kb());
+                        deployments.installUpdate(a.kb(), java.time.Instant.ofEpochSecond(job.exp()));
                         notes.add("installed " + a.kb());
                     }
                     case INSTALL_SOFTWARE -> {
-                        deployments.installSoftware(a.product(), a.minimumVersion());
+                        deployments.installSoftware(a.product(), a.minimumVersion(),
+                                java.time.Instant.ofEpochSecond(job.exp()));
                         notes.add("installed " + a.product() + " " + a.minimumVersion());
                     }
                     case RESTART_SERVICE -> {
@@ -103,7 +127,11 @@ public final class JobApplier {
                     }
                     case RESTART -> restart = a.reason() == null || a.reason().isBlank()
                             ? "job " + job.jti() : a.reason();
-                    case UNDO_JOB -> throw new UnsupportedOperationException("UNDO_JOB is not supported by this agent yet");
+                    case UNDO_JOB -> {
+                        int[] counts = undo(job, a.jobId(), previous, notes);
+                        written += counts[0];
+                        unchanged += counts[1];
+                    }
                     case RUN_PROBES -> {
                         probes = prober.probe();
                         long failed = probes.stream().filter(p -> !p.ok()).count();
@@ -125,6 +153,50 @@ public final class JobApplier {
         String detail = "applied " + actions.size() + " actions" + summary(written, unchanged, notes, restart);
         return new ApplyOutcome(new JobResult(JobOutcome.SUCCEEDED, detail, previous), restart,
                 restart != null || probes != null, probes);
+    }
+
+    /**
+     * Restores what the undo log holds for {@code undone}, last written first: each previous DWORD written back, each
+     * value that was absent deleted. The values it replaces go to {@code previous} (for audit). The UNDO_JOB job
+     * records nothing in the undo log itself, so an undo cannot be undone; a job already undone is not restored
+     * again (a repeated UNDO_JOB succeeds and changes nothing, even when later jobs changed the values since).
+     *
+     * @return values changed, values already as recorded
+     */
+    private int[] undo(JobClaims job, String undone, List<PreviousValue> previous, List<String> notes) {
+        UndoRecord record = undo.get(undone).orElseThrow(() -> new IllegalStateException("no undo record of " + undone));
+        if (record.undoneBy() != null) {
+            notes.add("job " + undone + " was already undone by job " + record.undoneBy() + "; nothing changed");
+            return new int[] {0, 0};
+        }
+        int changed = 0;
+        int same = 0;
+        List<PreviousValue> entries = record.previous();
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            PreviousValue p = entries.get(i);
+            OptionalLong now = registry.readDword(p.key(), p.name());
+            previous.add(new PreviousValue(p.key(), p.name(), now.isPresent() ? now.getAsLong() : null));
+            if (p.value() == null) {
+                if (now.isPresent()) {
+                    registry.deleteValue(p.key(), p.name());
+                    changed++;
+                } else {
+                    same++;
+                }
+            } else if (now.isEmpty() || now.getAsLong() != p.value()) {
+                registry.writeDword(p.key(), p.name(), p.value());
+                changed++;
+            } else {
+                same++;
+            }
+        }
+        undo.markUndone(undone, job.jti());
+        notes.add("undid job " + undone + " (" + entries.size() + " values restored)");
+        return new int[] {changed, same};
+    }
+
+    private static ApplyOutcome rejected(String detail) {
+        return new ApplyOutcome(new JobResult(JobOutcome.REJECTED, detail, List.of()), null, false, null);
     }
 
     private static String summary(int written, int unchanged, List<String> notes, String restart) {

@@ -46,6 +46,7 @@ import org.tlsrollout.contracts.RuleId;
 public final class JobVerifier {
     public static final Duration DEFAULT_SKEW = Duration.ofSeconds(60);
     private static final int MAX_JWS_LENGTH = 256 * 1024;
+    private static final int SHOWN = 64;
     private static final Set<String> ACTION_TYPES = new TreeSet<>();
 
     static {
@@ -60,12 +61,23 @@ public final class JobVerifier {
     private final Clock clock;
     private final long skewSeconds;
     private final String expectedIssuer;
+    private final Set<String> laterRollups;
 
     /**
      * @param expectedIssuer the {@code iss} every job must carry, or null to accept any
      */
     public JobVerifier(TrustedKeys keys, String machineId, SequenceStore sequence, Clock clock, Duration skew,
             String expectedIssuer) {
+        this(keys, machineId, sequence, clock, skew, expectedIssuer, Set.of());
+    }
+
+    /**
+     * @param expectedIssuer the {@code iss} every job must carry, or null to accept any
+     * @param laterRollups   the KBs the estate configures as later rollups, which INSTALL_UPDATE may name too
+     */
+    public JobVerifier(TrustedKeys keys, String machineId, SequenceStore sequence, Clock clock, Duration skew,
+            String expectedIssuer, Set<String> laterRollups) {
+        this.laterRollups = Set.copyOf(laterRollups);
         this.keys = Objects.requireNonNull(keys, "keys");
         this.machineId = Objects.requireNonNull(machineId, "machineId");
         this.sequence = Objects.requireNonNull(sequence, "sequence");
@@ -95,15 +107,15 @@ public final class JobVerifier {
         try {
             jws.setCompactSerialization(compact.strip());
         } catch (JoseException | RuntimeException e) {
-            return reject(Reason.MALFORMED, "not a JWS compact serialization (" + e.getMessage() + ")");
+            return reject(Reason.MALFORMED, "not a JWS compact serialization (" + shown(e.getMessage()) + ")");
         }
         String alg = header(jws, "alg");
         if (!AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256.equals(alg)) {
-            return reject(Reason.ALGORITHM, "alg " + alg + "; only ES256 is accepted");
+            return reject(Reason.ALGORITHM, "alg " + shown(alg) + "; only ES256 is accepted");
         }
         String typ = header(jws, "typ");
         if (!isJobType(typ)) {
-            return reject(Reason.TYPE, "typ " + typ + "; expected " + JobClaims.TYPE);
+            return reject(Reason.TYPE, "typ " + shown(typ) + "; expected " + JobClaims.TYPE);
         }
         String kid = header(jws, "kid");
         if (kid == null) {
@@ -111,7 +123,7 @@ public final class JobVerifier {
         }
         Optional<PublicKey> key = keys.key(kid);
         if (key.isEmpty()) {
-            return reject(Reason.UNKNOWN_KEY, "kid " + kid + " is not among the trusted keys " + keys.kids());
+            return reject(Reason.UNKNOWN_KEY, "kid " + shown(kid) + " is not among the trusted keys " + keys.kids());
         }
         jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
                 AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256));
@@ -122,7 +134,7 @@ public final class JobVerifier {
                 return reject(Reason.BAD_SIGNATURE, "the ES256 signature does not verify with key " + kid);
             }
         } catch (JoseException | RuntimeException e) {
-            return reject(Reason.BAD_SIGNATURE, "cannot verify with key " + kid + " (" + e.getMessage() + ")");
+            return reject(Reason.BAD_SIGNATURE, "cannot verify with key " + kid + " (" + shown(e.getMessage()) + ")");
         }
         // From here on the payload is what the trusted key signed.
         JsonNode payload;
@@ -207,7 +219,7 @@ public final class JobVerifier {
         }
         for (int i = 0; i < claims.actions().size(); i++) {
             Action action = claims.actions().get(i);
-            Optional<String> refusal = ActionPolicy.refusal(action);
+            Optional<String> refusal = ActionPolicy.refusal(action, laterRollups);
             if (refusal.isPresent()) {
                 return reject(Reason.NOT_ALLOWED, "action " + (i + 1) + ": " + refusal.get());
             }
@@ -256,6 +268,26 @@ public final class JobVerifier {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * A header value of a job that has not verified (anyone could have written it), as it may be logged and reported:
+     * printable ASCII only (anything else becomes '?', so no line breaks or escape sequences reach a log) and at most
+     * {@value #SHOWN} characters.
+     */
+    static String shown(String value) {
+        if (value == null) {
+            return "null";
+        }
+        StringBuilder b = new StringBuilder(Math.min(value.length(), SHOWN) + 3);
+        for (int i = 0; i < value.length() && b.length() < SHOWN; i++) {
+            char ch = value.charAt(i);
+            b.append(ch >= 0x20 && ch < 0x7f ? ch : '?');
+        }
+        if (value.length() > SHOWN) {
+            b.append("...");
+        }
+        return b.toString();
     }
 
     private static String firstLine(String s) {

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tlsrollout.agent.AgentConfig;
 import org.tlsrollout.agent.http.AgentHttp;
 
 /**
@@ -19,7 +20,8 @@ import org.tlsrollout.agent.http.AgentHttp;
  *       {@code http} (a local stack). Anything else is refused when the refresher is built.</li>
  *   <li>At most once per {@code minInterval}, one fetch at a time shared by every agent using it, so that a
  *       flood of jobs with unknown kids does not become a flood of fetches.</li>
- *   <li>A refreshed set never removes or replaces pinned keys ({@link TrustedKeys#refresh}).</li>
+ *   <li>A fetched set adds only keys endorsed by a key already trusted, and never removes or replaces one
+ *       ({@link TrustedKeys#refresh}).</li>
  * </ul>
  */
 public final class JwksRefresher {
@@ -41,7 +43,7 @@ public final class JwksRefresher {
             Clock clock) {
         if (!isTrusted(uri, trustOver)) {
             throw new IllegalArgumentException("refusing to refresh job-signing keys from " + uri
-                    + ": only https is trusted (set trustJwksRefreshOver=http for a local stack)");
+                    + ": only https is trusted (set trustJwksRefreshOver=http for a local stack on a loopback address)");
         }
         this.keys = keys;
         this.http = http;
@@ -50,14 +52,18 @@ public final class JwksRefresher {
         this.clock = clock;
     }
 
-    /** https always; http only when {@code trustOver} is {@code http}; nothing else. */
+    /**
+     * https always; http only when {@code trustOver} is {@code http} and the host is a loopback address (api.md,
+     * Transport); nothing else.
+     */
     public static boolean isTrusted(URI uri, String trustOver) {
         if (uri == null || uri.getScheme() == null || uri.getHost() == null) {
             return false;
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         String trusted = trustOver == null ? "https" : trustOver.strip().toLowerCase(Locale.ROOT);
-        return scheme.equals("https") || (scheme.equals("http") && trusted.equals("http"));
+        return scheme.equals("https") || (scheme.equals("http") && trusted.equals("http")
+                && AgentConfig.isLoopback(uri.getHost()));
     }
 
     /**

@@ -136,6 +136,12 @@ public final class InMemoryRegistry implements Registry {
     }
 
     @Override
+    public void deleteValue(String key, String name) {
+        Registry.checkDeletable(key, name);
+        remove(key, name);
+    }
+
+    @Override
     public synchronized Optional<Map<String, Long>> readKey(String key) {
         Map<String, Long> result = new LinkedHashMap<>();
         int[] slots = KEY_SLOTS.get(lower(key));

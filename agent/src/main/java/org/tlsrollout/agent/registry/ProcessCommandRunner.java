@@ -29,6 +29,23 @@ public final class ProcessCommandRunner implements CommandRunner {
     }
 
     @Override
+    public Result run(List<String> command, Duration max) throws IOException {
+        Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        process.getOutputStream().close();
+        try {
+            if (!process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
+                // left running: an installer killed halfway is worse than one that finishes after the job
+                throw new StillRunningException(command.get(0) + " still running after " + max);
+            }
+            return new Result(process.exitValue(), "", "");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for " + command.get(0), e);
+        }
+    }
+
+    @Override
     public Result run(List<String> command) throws IOException {
         Process process = new ProcessBuilder(command).start();
         process.getOutputStream().close();

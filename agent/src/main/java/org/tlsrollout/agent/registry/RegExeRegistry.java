@@ -81,6 +81,25 @@ public final class RegExeRegistry implements Registry {
         }
     }
 
+    /** {@code reg delete <key> /v <name> /f}; a value (or key) that does not exist is already deleted. */
+    @Override
+    public void deleteValue(String key, String name) {
+        Registry.checkDeletable(key, name);
+        List<String> command = new ArrayList<>(List.of("reg", "delete", keyArgument(key), "/v", name, "/f"));
+        if (view64) {
+            command.add("/reg:64");
+        }
+        CommandRunner.Result result = run(command);
+        if (result.exitCode() != 0) {
+            String message = message(result);
+            if (message.toLowerCase(Locale.ROOT).contains(NOT_FOUND)) {
+                return;
+            }
+            throw new RegistryException("reg delete " + key + "\\" + name + " failed (exit " + result.exitCode()
+                    + "): " + message);
+        }
+    }
+
     /** The values reg.exe printed for the key (only {@code name} when given); empty when not found. */
     private Optional<List<Value>> query(String key, String name) {
         List<String> command = new ArrayList<>(List.of("reg", "query", keyArgument(key)));

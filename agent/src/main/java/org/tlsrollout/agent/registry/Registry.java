@@ -31,6 +31,14 @@ public interface Registry {
     void writeDword(String key, String name, long value);
 
     /**
+     * Deletes a value (an undo restoring "absent"); nothing when it does not exist. Only a value of the allowlist.
+     *
+     * @throws RegistryWriteRefusedException when the value is outside the agent allowlist
+     * @throws RegistryException when the delete fails
+     */
+    void deleteValue(String key, String name);
+
+    /**
      * The REG_DWORD values of one key by value name (values of other types are left out); empty when the key
      * does not exist.
      */
@@ -54,6 +62,13 @@ public interface Registry {
     /** True for keys under {@code HKLM\SOFTWARE\Wow6432Node}, the 32-bit view of a 64-bit machine. */
     static boolean isWow(String key) {
         return key.toLowerCase(Locale.ROOT).contains("\\wow6432node\\");
+    }
+
+    /** The check every {@link #deleteValue} makes before it touches anything. */
+    static void checkDeletable(String key, String name) {
+        if (!RegistryKeys.isWritable(key, name)) {
+            throw new RegistryWriteRefusedException(key + "\\" + name + " is outside the agent allowlist");
+        }
     }
 
     /** The check every {@link #writeDword} makes before it touches anything. */

@@ -10,11 +10,16 @@ final class Kbs {
     static final String KB3140245 = "KB3140245";
     static final String KB4022720 = "KB4022720";
     static final String KB4022721 = "KB4022721";
-    static final String KB3135244 = "KB3135244";
 
-    static final List<String> KNOWN = List.of(
-            "KB2533623", "KB3033929", KB3140245, KB4022720, KB4022721, KB3135244, "KB4474419", "KB5031442",
-            "KB2919355", "KB5031419", "KB5032196", "KB5032189", "KB5032190", "KB5044284", "KB5032197", "KB5032198");
+    static final List<String> KNOWN = known();
+
+    private static List<String> known() {
+        List<String> kbs = new java.util.ArrayList<>(List.of(
+                "KB2533623", "KB3033929", KB3140245, KB4022720, KB4022721, "KB4474419", "KB5031442",
+                "KB2919355", "KB5031419", "KB5032196", "KB5032189", "KB5032190", "KB5044284", "KB5032197", "KB5032198"));
+        kbs.addAll(new java.util.TreeSet<>(org.tlsrollout.contracts.CatalogUpdates.SQL_SERVER_TLS12));
+        return List.copyOf(kbs);
+    }
     private static final Map<String, Integer> INDEX = new HashMap<>();
 
     static {

@@ -1,13 +1,20 @@
 package org.tlsrollout.agent.sim;
 
+import java.security.KeyPair;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import org.tlsrollout.agent.AgentState;
+import org.tlsrollout.agent.identity.AgentKeys;
 import org.tlsrollout.agent.jobs.ResultStore;
 import org.tlsrollout.agent.jobs.SequenceStore;
+import org.tlsrollout.agent.jobs.UndoLog;
+import org.tlsrollout.agent.jobs.UndoRecord;
+import org.tlsrollout.contracts.PreviousValue;
 import org.tlsrollout.contracts.JobResult;
 import org.tlsrollout.contracts.MachineSnapshot;
 
@@ -39,6 +46,16 @@ final class SimulatedAgentState implements AgentState {
                 }
             }
         };
+    }
+
+    @Override
+    public KeyPair identity() {
+        synchronized (m) {
+            if (m.identity == null) {
+                m.identity = AgentKeys.generate();
+            }
+            return m.identity;
+        }
     }
 
     @Override
@@ -105,6 +122,37 @@ final class SimulatedAgentState implements AgentState {
             public Set<String> jobIds() {
                 synchronized (m) {
                     return m.results == null ? Set.of() : new LinkedHashSet<>(m.results.keySet());
+                }
+            }
+        };
+    }
+
+    @Override
+    public UndoLog undoLog() {
+        return new UndoLog() {
+            @Override
+            public Optional<UndoRecord> get(String jobId) {
+                synchronized (m) {
+                    return m.undo == null ? Optional.empty() : Optional.ofNullable(m.undo.get(jobId));
+                }
+            }
+
+            @Override
+            public void record(String jobId, PreviousValue before) {
+                synchronized (m) {
+                    if (m.undo == null) {
+                        m.undo = new HashMap<>(2);
+                    }
+                    m.undo.compute(jobId, (id, r) -> (r == null ? new UndoRecord(id, List.of(), null) : r).with(before));
+                }
+            }
+
+            @Override
+            public void markUndone(String jobId, String byJobId) {
+                synchronized (m) {
+                    if (m.undo != null) {
+                        m.undo.computeIfPresent(jobId, (id, r) -> r.undoneBy(byJobId));
+                    }
                 }
             }
         };

@@ -196,29 +196,38 @@ public final class SimulatedEstate {
                 case Kbs.KB3140245 -> requireApplicable(nt == 61 || nt == 62, k);
                 case Kbs.KB4022721 -> requireApplicable(nt == 62, k);
                 case Kbs.KB4022720 -> requireApplicable(nt == 63, k);
-                case Kbs.KB3135244 -> {
-                    String version = m.sqlServerVersion();
-                    if (version == null) {
-                        throw new org.tlsrollout.agent.host.DeploymentException(
-                                "0x80240017 WU_E_NOT_APPLICABLE: no SQL Server instance for " + k);
-                    }
-                    if (!SqlBuilds.supportsTls12(version)) {
-                        String target = SqlBuilds.tls12Update(version).orElseThrow(() ->
-                                new org.tlsrollout.agent.host.DeploymentException("SQL Server " + version
-                                        + " has no TLS 1.2 update (KB3135244): upgrade to a supported service pack"));
-                        m.sqlServerVersion(target);
-                    }
-                    m.addHotfix(k);
-                    m.caps(SimulatedTls.withApplications(m, m.caps())); // setup restarts SQL Server
-                    return;
-                }
                 default -> {
+                    if (org.tlsrollout.contracts.CatalogUpdates.SQL_SERVER_TLS12.contains(k)) {
+                        installSqlServerUpdate(k);
+                        return;
+                    }
                 }
             }
             if (!m.hasHotfix(k)) {
                 m.addHotfix(k);
                 m.pendingReboot(true);
             }
+        }
+
+        /** A SQL Server TLS 1.2 update (rules.md, KB3135244's table): only the one of the instance's branch applies. */
+        private void installSqlServerUpdate(String k) {
+            String version = m.sqlServerVersion();
+            if (version == null) {
+                throw new org.tlsrollout.agent.host.DeploymentException(
+                        "0x80240017 WU_E_NOT_APPLICABLE: no SQL Server instance for " + k);
+            }
+            if (!SqlBuilds.supportsTls12(version)) {
+                String update = SqlBuilds.tls12UpdateKb(version).orElseThrow(() ->
+                        new org.tlsrollout.agent.host.DeploymentException("SQL Server " + version
+                                + " has no TLS 1.2 update (KB3135244): upgrade to a supported service pack"));
+                if (!update.equals(k)) {
+                    throw new org.tlsrollout.agent.host.DeploymentException("0x80240017 WU_E_NOT_APPLICABLE: " + k
+                            + " is not the update of SQL Server " + version + "'s branch (" + update + ")");
+                }
+                m.sqlServerVersion(SqlBuilds.tls12Update(version).orElseThrow());
+            }
+            m.addHotfix(k);
+            m.caps(SimulatedTls.withApplications(m, m.caps())); // setup restarts SQL Server
         }
 
         @Override

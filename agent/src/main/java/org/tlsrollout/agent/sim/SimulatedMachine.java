@@ -61,12 +61,16 @@ public final class SimulatedMachine {
     // The agent's state.
     long jobSeq;
     long snapshotSeq;
+    /** The agent's key pair, made at its first enrollment (kept in memory: the simulator has no state folder). */
+    java.security.KeyPair identity;
     String token;
     long tokenExpiresEpochSecond;
     MachineSnapshot pendingSnapshot;
     /** When the machine was last reported as it is, in epoch milliseconds; 0: not yet, or changed since. */
     long lastReportedEpochMilli;
     LinkedHashMap<String, org.tlsrollout.contracts.JobResult> results;
+    /** The agent's undo log, by job id; null until a job writes a value. */
+    java.util.Map<String, org.tlsrollout.agent.jobs.UndoRecord> undo;
 
     SimulatedMachine(int index, Site site, byte kind, int ordinal, OsKind os, boolean x86, int roles, byte flags,
             InMemoryRegistry registry, int hotfixBits, int dotnetRelease, boolean dotnet35, boolean sqlReported,

@@ -2,6 +2,7 @@ package org.tlsrollout.agent.sim;
 
 import java.util.List;
 import java.util.Optional;
+import org.tlsrollout.contracts.CatalogUpdates;
 
 /**
  * SQL Server and Native Client builds and their TLS 1.2 support, after KB3135244 as rules.md tabulates it
@@ -50,6 +51,26 @@ public final class SqlBuilds {
     public static Optional<String> tls12Update(String version) {
         Optional<String> first = firstTls12Build(version);
         return first.filter(f -> Versions.compare(version, f) < 0);
+    }
+
+    /**
+     * The update that brings this build's branch to TLS 1.2 (rules.md, KB3135244's table, "Update to install"), when
+     * the build is below the branch's first TLS 1.2 build.
+     */
+    public static Optional<String> tls12UpdateKb(String version) {
+        return tls12Update(version).map(first -> switch (first) {
+            case "12.0.4439.1" -> CatalogUpdates.SQL_2014_SP1_CU;
+            case "12.0.4219.0" -> CatalogUpdates.SQL_2014_SP1_GDR;
+            case "12.0.2564.0" -> CatalogUpdates.SQL_2014_RTM_CU;
+            case "12.0.2271.0" -> CatalogUpdates.SQL_2014_RTM_GDR;
+            case "11.0.6518.0" -> CatalogUpdates.SQL_2012_SP3_CU;
+            case "11.0.6216.27" -> CatalogUpdates.SQL_2012_SP3_GDR;
+            case "11.0.5644.2" -> CatalogUpdates.SQL_2012_SP2_CU;
+            case "11.0.5352.0" -> CatalogUpdates.SQL_2012_SP2_GDR;
+            case "10.50.6542.0" -> CatalogUpdates.SQL_2008_R2_SP3;
+            case "10.0.6547.0" -> CatalogUpdates.SQL_2008_SP4;
+            default -> throw new IllegalStateException("no update known for the branch of " + first);
+        });
     }
 
     /** rules.md: major > 11, or major 11 and third part >= 7001. */

@@ -85,7 +85,12 @@ public final class SnapshotCollector {
         boolean x64 = facts.isX64();
         Map<String, Map<String, Long>> values = reportable(registry.readReportedKeys(x64));
         List<Probe> checked = probes != null ? probes : prober == null ? null : prober.probe();
-        List<KnownError> errors = logs == null ? null : scanner.scan(logs, now.minus(lookBack), now);
+        // Only lines since the last boot count: an error logged before the restart that fixed it is history.
+        Instant since = now.minus(lookBack);
+        if (facts.lastBootAt() != null && facts.lastBootAt().isAfter(since)) {
+            since = facts.lastBootAt();
+        }
+        List<KnownError> errors = logs == null ? null : scanner.scan(logs, since, now);
         long seq = sequence.last() + 1;
         if (!sequence.advance(seq)) {
             throw new IllegalStateException("snapshot sequence " + seq + " was taken concurrently");

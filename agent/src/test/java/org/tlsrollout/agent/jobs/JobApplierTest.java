@@ -21,7 +21,8 @@ class JobApplierTest {
 
     final InMemoryRegistry registry = new InMemoryRegistry().put(WINHTTP, RegistryKeys.DEFAULT_SECURE_PROTOCOLS, 0xA0);
     final RecordingHost host = new RecordingHost();
-    final JobApplier applier = new JobApplier(registry, host, host, host, ActionHook.NONE);
+    final InMemoryUndoLog undo = new InMemoryUndoLog();
+    final JobApplier applier = new JobApplier(registry, host, host, host, ActionHook.NONE, undo, java.util.Set.of());
 
     static JobClaims job(Action... actions) {
         return TestJobs.claims("PC-0142.corp.example", 8, NOW, actions);
@@ -79,14 +80,23 @@ class JobApplierTest {
             }
 
             @Override
+            public void deleteValue(String key, String name) {
+                throw new RegistryException("reg delete failed (exit 1): ERROR: Access is denied.");
+            }
+
+            @Override
             public java.util.Optional<java.util.Map<String, Long>> readKey(String key) {
                 return failing.readKey(key);
             }
-        }, host, host, host, ActionHook.NONE);
-        ApplyOutcome outcome = broken.apply(job(Action.setDword(RegistryKeys.NET4, RegistryKeys.SCH_USE_STRONG_CRYPTO, 1)));
+        }, host, host, host, ActionHook.NONE, undo, java.util.Set.of());
+        JobClaims j = job(Action.setDword(RegistryKeys.NET4, RegistryKeys.SCH_USE_STRONG_CRYPTO, 1));
+        ApplyOutcome outcome = broken.apply(j);
         assertThat(outcome.result().outcome()).isEqualTo(JobOutcome.FAILED);
         assertThat(outcome.result().detail()).contains("Access is denied");
         assertThat(outcome.result().previousValues())
+                .containsExactly(new PreviousValue(RegistryKeys.NET4, RegistryKeys.SCH_USE_STRONG_CRYPTO, null));
+        // recorded before the write was tried
+        assertThat(undo.get(j.jti()).map(UndoRecord::previous).orElseThrow())
                 .containsExactly(new PreviousValue(RegistryKeys.NET4, RegistryKeys.SCH_USE_STRONG_CRYPTO, null));
     }
 

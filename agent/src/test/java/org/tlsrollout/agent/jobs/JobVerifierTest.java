@@ -222,6 +222,27 @@ class JobVerifierTest {
     }
 
     @Test
+    void headerValuesOfAnUnverifiedJobAreReportedPrintableAndShort() {
+        String kid = "evil\r\n2026-11-19 INFO agent: job applied\u001b[2J" + "x".repeat(500);
+        String jws = TestJobs.sign(TestJobs.newKey(kid), valid(8));
+        Verification v = handler.verify(null, jws);
+        String message = ((Verification.Rejected) v).message();
+        assertThat(message).doesNotContain("\r", "\n", "\u001b").doesNotContain("x".repeat(65)).contains("evil??2026", "...");
+        assertRejected(null, jws, Reason.UNKNOWN_KEY);
+    }
+
+    @Test
+    void aLaterRollupIsAllowedOnlyWhenTheEstateConfiguresIt() {
+        JobClaims job = claims(MACHINE, 8, NOW.getEpochSecond() - 60, NOW.getEpochSecond() + 3600,
+                Action.installUpdate("KB4025336"));
+        assertRejected(null, TestJobs.sign(trusted, job), Reason.NOT_ALLOWED);
+
+        JobVerifier configured = new JobVerifier(keys, MACHINE, sequence, clock, JobVerifier.DEFAULT_SKEW,
+                JobClaims.ISSUER, java.util.Set.of("KB4025336"));
+        assertThat(configured.verify(null, TestJobs.sign(trusted, job))).isInstanceOf(Verification.Verified.class);
+    }
+
+    @Test
     void missingKidIsRejected() {
         assertRejected(null, TestJobs.sign(trusted, TestJobs.json(valid(8)), h -> h.keyID(null)), Reason.UNKNOWN_KEY);
     }

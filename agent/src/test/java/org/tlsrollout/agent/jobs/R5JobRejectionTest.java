@@ -24,7 +24,7 @@ import org.tlsrollout.contracts.RuleId;
 
 /**
  * R5 (issue #6, docs/benchmarks.md): N jobs of each hostile kind (forged, tampered, expired, replayed, for another
- * machine, outside the allowlist, signed with an unknown key) against one agent that also gets N valid jobs in
+ * machine, outside the allowlist, a value the allowlist pins otherwise, signed with an unknown key) against one agent that also gets N valid jobs in
  * between. Every hostile job is REJECTED and changes nothing (registry, host, sequence); every valid job is applied.
  * The jobs carry real ES256 signatures, made with Nimbus JOSE as remediation-service signs them (the agent verifies
  * with jose4j). {@link JobVerifierTest} has one case of each kind with its reason; this counts them at volume.
@@ -35,7 +35,7 @@ class R5JobRejectionTest {
     static final Instant NOW = Instant.parse("2026-11-22T03:00:00Z");
     static final String TLS12_CLIENT = RegistryKeys.schannel(RegistryKeys.SCH_TLS12, RegistryKeys.CLIENT);
 
-    enum Kind { FORGED, TAMPERED, EXPIRED, REPLAYED, OTHER_MACHINE, OUTSIDE_ALLOWLIST, UNKNOWN_KEY }
+    enum Kind { FORGED, TAMPERED, EXPIRED, REPLAYED, OTHER_MACHINE, OUTSIDE_ALLOWLIST, PINNED_VALUE, UNKNOWN_KEY }
 
     final ECKey trusted = TestJobs.newKey("job-key-1");
     final ECKey attacker = TestJobs.newKey("job-key-1");
@@ -44,21 +44,50 @@ class R5JobRejectionTest {
             .put(RegistryKeys.FIPS, RegistryKeys.ENABLED, 1);
     final InMemorySequenceStore sequence = new InMemorySequenceStore(0);
     final RecordingHost host = new RecordingHost();
+    /** The estate's configured later rollup: allowed, but not any other KB. */
+    static final String LATER_ROLLUP = "KB4025336";
     final JobHandler handler = new JobHandler(
-            new JobVerifier(TrustedKeys.pinned(TestJobs.jwks(trusted)), MACHINE, sequence, Clock.fixed(NOW, ZoneOffset.UTC)),
-            sequence, new JobApplier(registry, host, host, host, ActionHook.NONE), new InMemoryResultStore());
+            new JobVerifier(TrustedKeys.pinned(TestJobs.jwks(trusted)), MACHINE, sequence, Clock.fixed(NOW, ZoneOffset.UTC),
+                    JobVerifier.DEFAULT_SKEW, JobClaims.ISSUER, java.util.Set.of(LATER_ROLLUP)),
+            sequence, new JobApplier(registry, host, host, host, ActionHook.NONE, new InMemoryUndoLog(),
+                    java.util.Set.of(LATER_ROLLUP)), new InMemoryResultStore());
 
     static JobClaims claims(String sub, long seq, long nbf, long exp, Action... actions) {
         return new JobClaims(JobClaims.ISSUER, sub, "job-" + seq + "-" + sub + "-" + nbf, NOW.getEpochSecond() - 5, nbf,
                 exp, seq, "wave-r5", Phase.CLIENTS, "P01", List.of(RuleId.SCHANNEL_TLS12_CLIENT), List.of(actions));
     }
 
-    /** A valid job that writes {@code value} to the TLS 1.2 client's Enabled, so that each applied job shows. */
-    static JobClaims valid(long seq, long value) {
+    /**
+     * A valid job that writes WinHTTP's DefaultSecureProtocols, 0xA00 or 0xAA0 by {@code flip} (both allowed), so
+     * that each applied job shows.
+     */
+    static JobClaims valid(long seq, long flip) {
         return claims(MACHINE, seq, NOW.getEpochSecond() - 60, NOW.getEpochSecond() + 3600,
-                Action.setDword(TLS12_CLIENT, RegistryKeys.ENABLED, value),
+                Action.setDword(TLS12_CLIENT, RegistryKeys.ENABLED, 1),
+                Action.setDword(RegistryKeys.WINHTTP, RegistryKeys.DEFAULT_SECURE_PROTOCOLS, dsp(flip)),
                 Action.setDword(RegistryKeys.NET4, RegistryKeys.SCH_USE_STRONG_CRYPTO, 1));
     }
+
+    static long dsp(long flip) {
+        return flip == 0 ? 0xA00 : 0xAA0;
+    }
+
+    /**
+     * Allowed values nowhere but in the wrong place (rules.md, "The allowlist pins values too"), each validly signed:
+     * TLS 1.2 off, a legacy protocol on, strong crypto off, DefaultSecureProtocols without TLS 1.2 or with SSL 2.0,
+     * an update that is neither the catalog's nor a configured later rollup.
+     */
+    static final Action[] PINNED = {
+        Action.setDword(TLS12_CLIENT, RegistryKeys.ENABLED, 0),
+        Action.setDword(RegistryKeys.schannel(RegistryKeys.SCH_TLS12, RegistryKeys.SERVER), RegistryKeys.DISABLED_BY_DEFAULT, 1),
+        Action.setDword(RegistryKeys.schannel("TLS 1.0", RegistryKeys.SERVER), RegistryKeys.ENABLED, 1),
+        Action.setDword(RegistryKeys.schannel("SSL 3.0", RegistryKeys.CLIENT), RegistryKeys.DISABLED_BY_DEFAULT, 0),
+        Action.setDword(RegistryKeys.NET4, RegistryKeys.SCH_USE_STRONG_CRYPTO, 0),
+        Action.setDword(RegistryKeys.NET2_WOW, RegistryKeys.SYSTEM_DEFAULT_TLS_VERSIONS, 2),
+        Action.setDword(RegistryKeys.WINHTTP, RegistryKeys.DEFAULT_SECURE_PROTOCOLS, 0xA0),
+        Action.setDword(RegistryKeys.WINHTTP_WOW, RegistryKeys.DEFAULT_SECURE_PROTOCOLS, 0xA08),
+        Action.installUpdate("KB9999999"),
+    };
 
     static final Action[] DISALLOWED = {
         Action.setDword(RegistryKeys.FIPS, RegistryKeys.ENABLED, 0),
@@ -94,6 +123,9 @@ class R5JobRejectionTest {
             case OUTSIDE_ALLOWLIST -> TestJobs.sign(trusted, claims(MACHINE, next, NOW.getEpochSecond() - 60,
                     NOW.getEpochSecond() + 3600, Action.setDword(TLS12_CLIENT, RegistryKeys.ENABLED, 1),
                     DISALLOWED[i % DISALLOWED.length]));
+            case PINNED_VALUE -> TestJobs.sign(trusted, claims(MACHINE, next, NOW.getEpochSecond() - 60,
+                    NOW.getEpochSecond() + 3600, Action.setDword(RegistryKeys.NET2, RegistryKeys.SCH_USE_STRONG_CRYPTO, 1),
+                    Action.installUpdate(LATER_ROLLUP), PINNED[i % PINNED.length]));
             case UNKNOWN_KEY -> TestJobs.sign(unknown, valid(next, 1));
         };
     }
@@ -108,7 +140,7 @@ class R5JobRejectionTest {
             String jws = TestJobs.sign(trusted, job);
             HandledJob done = handler.handle(job.jti(), jws);
             if (done.result().outcome() == JobOutcome.SUCCEEDED && sequence.last() == job.seq()
-                    && registry.readDword(TLS12_CLIENT, RegistryKeys.ENABLED).orElse(-1L) == (i + 1) % 2) {
+                    && registry.readDword(RegistryKeys.WINHTTP, RegistryKeys.DEFAULT_SECURE_PROTOCOLS).orElse(-1L) == dsp((i + 1) % 2)) {
                 applied++;
             } else {
                 wrong.add("valid job " + i + ": " + done.result());

@@ -13,6 +13,7 @@ import org.tlsrollout.agent.jobs.ApplyOutcome;
 import org.tlsrollout.agent.jobs.JobApplier;
 import org.tlsrollout.agent.testing.TestJobs;
 import org.tlsrollout.contracts.Action;
+import org.tlsrollout.contracts.CatalogUpdates;
 import org.tlsrollout.contracts.JobOutcome;
 import org.tlsrollout.contracts.KnownErrorId;
 import org.tlsrollout.contracts.MachineSnapshot;
@@ -173,7 +174,11 @@ class SimulatedTlsTest {
         assertThat(probeTo(siteServer, db).ok()).isFalse();
         assertThat(probeTo(siteServer, db).target()).isEqualTo(db.id() + ":1433");
 
-        ApplyOutcome outcome = apply(db, List.of(Action.installUpdate("KB3135244")));
+        ApplyOutcome other = apply(db, List.of(Action.installUpdate(CatalogUpdates.SQL_2014_SP1_CU)));
+        assertThat(other.result().outcome()).isEqualTo(JobOutcome.FAILED); // another branch's update
+        assertThat(other.result().detail()).contains("NOT_APPLICABLE", CatalogUpdates.SQL_2014_RTM_CU);
+
+        ApplyOutcome outcome = apply(db, List.of(Action.installUpdate(CatalogUpdates.SQL_2014_RTM_CU)));
         assertThat(outcome.result().outcome()).isEqualTo(JobOutcome.SUCCEEDED);
         assertThat(db.sqlServerVersion()).isEqualTo("12.0.2564.0");
         assertThat(probeTo(siteServer, db).ok()).as("SQL Server restarts with its update").isTrue();
@@ -183,7 +188,7 @@ class SimulatedTlsTest {
     void sqlServerOfABranchWithoutTls12CannotBeUpdated() {
         SimulatedMachine db = estate.machine(estate.sites().get(0).database());
         db.sqlServerVersion("11.0.3000.0"); // SQL Server 2012 SP1
-        ApplyOutcome outcome = apply(db, List.of(Action.installUpdate("KB3135244")));
+        ApplyOutcome outcome = apply(db, List.of(Action.installUpdate(CatalogUpdates.SQL_2012_SP2_GDR)));
         assertThat(outcome.result().outcome()).isEqualTo(JobOutcome.FAILED);
         assertThat(outcome.result().detail()).contains("upgrade");
     }

@@ -98,6 +98,22 @@ class SnapshotCollectorTest {
                 .hasMessageContaining("/machineId").hasMessageContaining("/siteCode");
     }
 
+    @Test
+    void onlyLogLinesSinceTheLastBootCount() throws Exception {
+        RecordingHost host = new RecordingHost();
+        LogSource srsrp = new DirectoryLogSource(List.of(
+                java.nio.file.Path.of(SnapshotCollectorTest.class.getResource("/logs/SRSRP.log").toURI())), 1 << 20);
+        SnapshotCollector collector = collector(new InMemoryRegistry(), host).logs(srsrp)
+                .clock(Clock.fixed(Instant.parse("2026-11-20T12:00:00Z"), ZoneOffset.UTC))
+                .lookBack(java.time.Duration.ofDays(30)).build();
+
+        host.lastBoot = Instant.parse("2026-11-01T08:00:00Z");
+        assertThat(collector.collect().knownErrors()).isNotEmpty();
+
+        host.lastBoot = Instant.parse("2026-11-20T11:00:00Z"); // booted after every line of the log
+        assertThat(collector.collect().knownErrors()).isEmpty();
+    }
+
     private static SnapshotCollector.Builder collector(InMemoryRegistry registry, RecordingHost host) {
         return SnapshotCollector.builder().machine("PC-0142.corp.example", "P01").registry(registry).host(host)
                 .prober(host).logs(LogSource.NONE).sequence(new InMemorySequenceStore()).clock(CLOCK).schema(SCHEMA);

@@ -44,6 +44,9 @@ public final class FakeServices implements AutoCloseable {
     private final Map<String, JobResult> results = new ConcurrentHashMap<>();
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger enrollments = new AtomicInteger();
+    private volatile java.time.Duration tokenLifetime = java.time.Duration.ofHours(1);
+    /** machine id to the thumbprint of the key it first enrolled with. */
+    private final java.util.Map<String, String> bindings = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicInteger snapshotsAccepted = new AtomicInteger();
     private final AtomicInteger resultPosts = new AtomicInteger();
     private final AtomicInteger snapshotsUnavailable = new AtomicInteger();
@@ -121,6 +124,16 @@ public final class FakeServices implements AutoCloseable {
         return jobs.getOrDefault(machineId, List.of());
     }
 
+    /** How long the tokens it hands out last (1 hour unless set). */
+    public void tokenLifetime(java.time.Duration lifetime) {
+        this.tokenLifetime = lifetime;
+    }
+
+    /** The thumbprint of the key the machine first enrolled with, or null. */
+    public String boundKey(String machineId) {
+        return bindings.get(machineId);
+    }
+
     public int enrollments() {
         return enrollments.get();
     }
@@ -175,10 +188,27 @@ public final class FakeServices implements AutoCloseable {
         if (!SECRET.equals(req.path("enrollSecret").asText())) {
             return send(ex, 401, "{\"title\":\"wrong secret\"}");
         }
+        // api.md, Authentication: a P-256 JWK, a proof of possession by it, and trust on first use.
+        String machineId = req.path("machineId").asText();
+        java.security.interfaces.ECPublicKey key;
+        try {
+            key = org.tlsrollout.contracts.EcJwk.fromJwk(Json.MAPPER.convertValue(req.path("publicKey"),
+                    new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { }));
+        } catch (org.tlsrollout.contracts.EcJwk.InvalidKeyException | IllegalArgumentException e) {
+            return send(ex, 400, "{\"title\":\"invalid publicKey\"}");
+        }
+        if (org.tlsrollout.contracts.EnrollmentProof.refusal(req.path("proof").asText(null), key, machineId,
+                req.path("siteCode").asText(), Instant.now()).isPresent()) {
+            return send(ex, 400, "{\"title\":\"invalid proof\"}");
+        }
+        String thumbprint = org.tlsrollout.contracts.EcJwk.thumbprint(key);
+        if (!bindings.computeIfAbsent(machineId, id -> thumbprint).equals(thumbprint)) {
+            return send(ex, 409, "{\"title\":\"machine id bound to another key\"}");
+        }
         String token = "tok-" + UUID.randomUUID();
-        tokens.put(token, req.path("machineId").asText());
+        tokens.put(token, machineId);
         enrollments.incrementAndGet();
-        return send(ex, 200, "{\"agentToken\":\"" + token + "\",\"expiresAt\":\"" + Instant.now().plusSeconds(3600)
+        return send(ex, 200, "{\"agentToken\":\"" + token + "\",\"expiresAt\":\"" + Instant.now().plus(tokenLifetime)
                 + "\"}");
     }
 

@@ -52,6 +52,35 @@ public final class TestJobs {
         return new JWKSet(List.of(keys)).toPublicJWKSet().toString();
     }
 
+    /** The endorsement of {@code newKey} by {@code endorser} (api.md, key rotation), as remediation's cli makes it. */
+    public static String endorse(ECKey endorser, ECKey newKey) {
+        try {
+            return org.tlsrollout.contracts.Endorsement.create(endorser.toECPrivateKey(), endorser.toECPublicKey(),
+                    newKey.toECPublicKey(), Instant.now());
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The public JWK of a key carrying {@code endorsement} (none when null). */
+    public static java.util.Map<String, Object> jwk(ECKey key, String endorsement) {
+        java.util.Map<String, Object> jwk = new java.util.LinkedHashMap<>(key.toPublicJWK().toJSONObject());
+        if (endorsement != null) {
+            jwk.put(org.tlsrollout.contracts.Endorsement.JWK_MEMBER, endorsement);
+        }
+        return jwk;
+    }
+
+    /** A JWKS of these JWKs. */
+    @SafeVarargs
+    public static String jwksOf(java.util.Map<String, Object>... jwks) {
+        try {
+            return Json.MAPPER.writeValueAsString(java.util.Map.of("keys", List.of(jwks)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static JobClaims claims(String machineId, long seq, Instant now, Action... actions) {
         return new JobClaims(JobClaims.ISSUER, machineId, "job-" + UUID.randomUUID(), now.getEpochSecond() - 10,
                 now.getEpochSecond() - 10, now.getEpochSecond() + 3600, seq, "wave-1", Phase.CLIENTS, "P01",

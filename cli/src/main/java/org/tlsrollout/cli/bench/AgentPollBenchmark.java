@@ -1,5 +1,7 @@
 package org.tlsrollout.cli.bench;
 
+import org.tlsrollout.contracts.EnrollmentRequest;
+import java.time.Instant;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -161,8 +163,8 @@ public final class AgentPollBenchmark implements Benchmark {
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < machines; i++) {
             String machineId = String.format(Locale.ROOT, "b4-%05d", i);
-            String body = Json.MAPPER.writeValueAsString(Map.of("machineId", machineId, "siteCode", "B40",
-                    "enrollSecret", secret));
+            String body = Json.MAPPER.writeValueAsString(EnrollmentRequest.signed(EnrollmentRequest.newAgentKey(),
+                    machineId, "B40", secret, Instant.now()));
             HttpResponse<String> answer;
             try {
                 answer = http.send(HttpRequest.newBuilder(URI.create(collector + "/api/v1/agents/enroll"))

@@ -1,5 +1,9 @@
 package org.tlsrollout.cli.chaos;
 
+import org.tlsrollout.contracts.EnrollmentRequest;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
+import java.security.KeyPair;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -26,6 +30,7 @@ final class AgentClient {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String enrollSecret;
+    private final Map<String, KeyPair> keys = new ConcurrentHashMap<>();
     private final String operatorToken;
     private final ObjectNode template;
     final AtomicLong retried503 = new AtomicLong();
@@ -55,9 +60,15 @@ final class AgentClient {
         }
     }
 
+    /** Enrolls as an agent does: with the machine's own key (made on its first enrollment, kept for the next). */
     String enroll(String collectorUrl, String machineId, String site) throws InterruptedException {
-        String body = "{\"machineId\":\"" + machineId + "\",\"siteCode\":\"" + site + "\",\"enrollSecret\":\""
-                + enrollSecret + "\"}";
+        KeyPair key = keys.computeIfAbsent(machineId, id -> EnrollmentRequest.newAgentKey());
+        String body;
+        try {
+            body = Json.MAPPER.writeValueAsString(EnrollmentRequest.signed(key, machineId, site, enrollSecret, Instant.now()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
         HttpResponse<String> r = sendRetrying(post(collectorUrl + "/api/v1/agents/enroll", null, body));
         if (r.statusCode() != 200) {
             throw new StackException("enroll of " + machineId + " answered " + r.statusCode() + ": " + r.body());

@@ -21,12 +21,20 @@ public interface CollectorConfig {
 
     Intake intake();
 
+    Enrollment enrollment();
+
+    interface Enrollment {
+        /** Largest enrollment body accepted, in bytes (api.md: 413 over 16 KiB). */
+        @WithDefault("16384")
+        int maxBodyBytes();
+    }
+
     interface AgentToken {
         /** PKCS#8 PEM of the EC P-256 key that signs agent tokens; made on first start when missing. */
         Path keyFile();
 
-        /** How long an agent token is valid. */
-        @WithDefault("P30D")
+        /** How long an agent token is valid; at most 24 hours (api.md), a longer setting refuses to start. */
+        @WithDefault("PT24H")
         Duration ttl();
     }
 

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -21,9 +22,11 @@ import org.tlsrollout.common.security.AuthConfig;
 import org.tlsrollout.contracts.Es256Provider;
 
 /**
- * Issues agent tokens (ES256 JWTs, subject = machine id) and is the source of the keys that verify them, here
- * and, through {@code /.well-known/jwks.json}, in the other services.
+ * Issues agent tokens (ES256 JWTs, subject = machine id, claim {@code site} = the enrolled site, valid at most 24
+ * hours) and is the source of the keys that verify them, here and, through {@code /.well-known/jwks.json}, in the
+ * other services. Made at startup, so that a lifetime over 24 hours or an unreadable key file stops the service.
  */
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class AgentTokenService implements AgentKeys {
     private final KeyPair key;
@@ -36,6 +39,11 @@ public class AgentTokenService implements AgentKeys {
 
     public AgentTokenService(CollectorConfig config, AuthConfig auth) {
         this.config = config;
+        Duration ttl = config.agentToken().ttl();
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(AgentTokens.MAX_LIFETIME) > 0) {
+            throw new IllegalStateException("collector.agent-token.ttl is " + ttl + ": an agent token is valid more "
+                    + "than 0 and at most 24 hours (PT24H)");
+        }
         this.key = EcKeys.loadOrCreate(config.agentToken().keyFile());
         this.signingKey = Es256Provider.convert(key.getPrivate());
         this.kid = EcKeys.kid(key.getPublic());
@@ -53,7 +61,7 @@ public class AgentTokenService implements AgentKeys {
         claims.setIssuer(issuer);
         claims.setAudience(AgentTokens.AUDIENCE);
         claims.setSubject(machineId);
-        claims.setClaim("siteCode", siteCode);
+        claims.setClaim(AgentTokens.SITE_CLAIM, siteCode);
         claims.setJwtId(UUID.randomUUID().toString());
         claims.setIssuedAt(NumericDate.fromSeconds(now.getEpochSecond()));
         claims.setExpirationTime(NumericDate.fromSeconds(expiresAt.getEpochSecond()));

@@ -4,11 +4,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.jboss.logging.Logger;
 import org.tlsrollout.collector.config.CollectorConfig;
 import org.tlsrollout.collector.messaging.SnapshotPublisher;
 import org.tlsrollout.common.problem.ProblemException;
+import org.tlsrollout.contracts.FieldError;
 import org.tlsrollout.contracts.SnapshotSchema;
 
 /**
@@ -19,7 +22,11 @@ import org.tlsrollout.contracts.SnapshotSchema;
 public class SnapshotIntake {
     private static final Logger LOG = Logger.getLogger(SnapshotIntake.class);
 
+    /** How far ahead of the collector's clock a snapshot's collectedAt may be. */
+    static final Duration MAX_CLOCK_AHEAD = Duration.ofMinutes(5);
+
     private final SnapshotSchema schema = new SnapshotSchema();
+    private final Clock clock = Clock.systemUTC();
     private final SnapshotPublisher publisher;
     private final CollectorConfig config;
     private final Counter accepted;
@@ -34,8 +41,17 @@ public class SnapshotIntake {
                 .description("Snapshots received, by outcome").register(registry);
     }
 
+    /**
+     * The schema, and a {@code collectedAt} at most 5 minutes after the collector's clock (api.md): a snapshot from
+     * the future would outrank every real one of its machine.
+     */
     public SnapshotSchema.Result check(String json) {
         SnapshotSchema.Result result = schema.check(json);
+        if (result.valid() && result.snapshot().collectedAt() != null
+                && result.snapshot().collectedAt().isAfter(clock.instant().plus(MAX_CLOCK_AHEAD))) {
+            result = new SnapshotSchema.Result(null, null, List.of(new FieldError("/collectedAt",
+                    "is more than 5 minutes after the collector's clock (" + clock.instant() + ")")));
+        }
         if (!result.valid()) {
             rejected.increment();
         }

@@ -50,8 +50,8 @@ import org.tlsrollout.contracts.SnapshotSchema;
 @SecurityRequirement(name = SnapshotResource.BEARER)
 @APIResponse(responseCode = "401", description = "no token, or an unknown, expired or forged one",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "403", description = "the token may not do this (another machine's snapshot; an import "
-        + "without the operator token)",
+@APIResponse(responseCode = "403", description = "the token may not do this (another machine's snapshot, or another "
+        + "site's than the token's; a token issued without a site; an import without the operator token)",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @APIResponse(responseCode = "503", description = "Kafka cannot take it now; retry after Retry-After seconds",
         headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type =
@@ -90,7 +90,8 @@ public class SnapshotResource {
                     schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT)))
     @APIResponse(responseCode = "202", description = "accepted: Kafka acknowledged the record",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
-    @APIResponse(responseCode = "400", description = "invalid; problem details name every invalid field (JSON Pointer)",
+    @APIResponse(responseCode = "400", description = "invalid; problem details name every invalid field (JSON Pointer); "
+            + "also a collectedAt more than 5 minutes after the collector's clock",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "a snapshot over 256 KiB",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -99,7 +100,7 @@ public class SnapshotResource {
             throw ProblemException.invalidField("", "the body must be one MachineSnapshot (JSON)");
         }
         requireSize(body);
-        requireOwnMachine(body);
+        requireOwnMachineAndSite(body);
         SnapshotSchema.Result result = intake.check(body);
         if (!result.valid()) {
             throw ProblemException.invalid("the snapshot does not follow snapshot.schema.json", result.errors());
@@ -114,7 +115,9 @@ public class SnapshotResource {
     @Consumes({"application/x-ndjson", MediaType.TEXT_PLAIN, MediaType.APPLICATION_OCTET_STREAM})
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking
-    @Operation(summary = "Import NDJSON, one MachineSnapshot a line; valid lines are published even when others are rejected")
+    @Operation(summary = "Import NDJSON, one MachineSnapshot a line; valid lines are published even when others are rejected",
+            description = "The operator is trusted for every line's site; a line whose collectedAt is more than 5 "
+                    + "minutes after the collector's clock is rejected like any invalid line.")
     @RequestBody(required = true, description = "NDJSON: one MachineSnapshot a line; blank lines are skipped",
             content = @Content(mediaType = "application/x-ndjson",
                     schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)))
@@ -190,16 +193,27 @@ public class SnapshotResource {
         return "a snapshot may be at most " + config.intake().maxSnapshotBytes() + " bytes";
     }
 
-    /** 403 when the body names another machine than the token's subject (checked before the whole schema). */
-    private void requireOwnMachine(String body) {
-        JsonNode machineId;
+    /**
+     * 403 when the body names another machine than the token's subject, or another site than the token's (checked
+     * before the whole schema; a token without a site is refused, its agent enrolls again).
+     */
+    private void requireOwnMachineAndSite(String body) {
+        JsonNode doc;
         try {
-            machineId = Json.MAPPER.readTree(body).get("machineId");
+            doc = Json.MAPPER.readTree(body);
         } catch (IOException e) {
             return; // not JSON: the schema check names the problem
         }
+        if (doc == null || !doc.isObject()) {
+            return;
+        }
+        JsonNode machineId = doc.get("machineId");
         if (machineId != null && machineId.isTextual()) {
             AgentTokens.requireMachine(identity, machineId.asText());
+        }
+        JsonNode siteCode = doc.get("siteCode");
+        if (siteCode != null && siteCode.isTextual()) {
+            AgentTokens.requireSite(identity, siteCode.asText());
         }
     }
 }

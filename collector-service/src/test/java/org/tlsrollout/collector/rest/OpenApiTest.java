@@ -20,7 +20,8 @@ class OpenApiTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({
-        "post, /api/v1/agents/enroll, 200 400 401, application/json",
+        "post, /api/v1/agents/enroll, 200 400 401 409 413, application/json",
+        "delete, /api/v1/agents/{machineId}/identity, 204 401 403 404, -",
         "post, /api/v1/snapshots, 202 400 401 403 413 503, application/json",
         "post, /api/v1/snapshots/import, 200 401 403 503, application/x-ndjson",
         "get, /.well-known/jwks.json, 200, -"

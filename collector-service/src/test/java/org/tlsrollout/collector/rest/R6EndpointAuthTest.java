@@ -98,7 +98,9 @@ class R6EndpointAuthTest {
         given().get("/q/metrics").then().statusCode(200);
         given().get("/q/openapi").then().statusCode(200);
         // Enrollment with a wrong secret is refused by the secret, not for a missing token.
-        given().contentType("application/json").body(Map.of("machineId", "PC-1", "siteCode", "NYC", "enrollSecret", "x"))
-                .post("/api/v1/agents/enroll").then().statusCode(401).contentType("application/problem+json");
+        TestAgent agent = new TestAgent();
+        Map<String, Object> body = agent.body("PC-1", "NYC");
+        body.put("enrollSecret", "x");
+        agent.enrollWith(body).then().statusCode(401).contentType("application/problem+json");
     }
 }

@@ -31,12 +31,11 @@ class SnapshotResourceTest {
     static final String OPERATOR = "test-operator-token";
     static final String VIEWER = "test-viewer-token";
 
+    /** Enrolls a new agent (a key of its own) for this machine id; its agent token. */
     static String enroll(String machineId, String siteCode) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("machineId", machineId, "siteCode", siteCode, "enrollSecret", "test-enroll-secret"))
-                .when().post("/api/v1/agents/enroll")
-                .then().statusCode(200).body("expiresAt", notNullValue())
-                .extract().path("agentToken");
+        TestAgent agent = new TestAgent();
+        return agent.enrollWith(agent.body(machineId, siteCode)).then().statusCode(200)
+                .body("expiresAt", notNullValue()).extract().path("agentToken");
     }
 
     /** An example snapshot under a machine id of its own, so that tests do not see each other's records. */
@@ -140,15 +139,16 @@ class SnapshotResourceTest {
     }
 
     @Test
-    void enrollmentChecksTheSecretAndTheIds() {
-        given().contentType(ContentType.JSON)
-                .body(Map.of("machineId", "PC-1", "siteCode", "NYC", "enrollSecret", "wrong"))
-                .when().post("/api/v1/agents/enroll")
+    void enrollmentChecksTheIdsAndTheSecret() {
+        TestAgent agent = new TestAgent();
+        String machineId = newMachineId();
+        agent.enrollWith(agent.body(machineId, "NYC", "wrong", agent.body(machineId, "NYC").get("proof").toString()))
                 .then().statusCode(401).contentType("application/problem+json");
         given().contentType(ContentType.JSON)
                 .body(Map.of("machineId", "-bad id-", "siteCode", "nyc1", "enrollSecret", "test-enroll-secret"))
                 .when().post("/api/v1/agents/enroll")
-                .then().statusCode(400).body("errors.field", hasItems("/machineId", "/siteCode"));
+                .then().statusCode(400)
+                .body("errors.field", hasItems("/machineId", "/siteCode", "/publicKey", "/proof"));
     }
 
     @Test

@@ -35,8 +35,9 @@ import org.tlsrollout.platform.testing.TestCertificates;
 /**
  * The service as docker-compose.yml and {@code ./tlsrollout up --tls} run it (decisions.md, "HTTPS only, TLS 1.2
  * and 1.3"): the certificates of {@code tools/make-certs.sh}, made now, {@code quarkus.tls.protocols=TLSv1.3,TLSv1.2}
- * and {@code quarkus.http.insecure-requests=disabled}. A TLS 1.1 (and 1.0) handshake is refused, TLS 1.2 and 1.3
- * are served, and plain HTTP is served nowhere.
+ * and {@code quarkus.http.insecure-requests=disabled}, bound to every address. A TLS 1.1 (and 1.0) handshake is
+ * refused, TLS 1.2 and 1.3 are served, TLS 1.2 only with AEAD cipher suites (service-common's default
+ * {@code quarkus.tls.cipher-suites}), and plain HTTP is served nowhere.
  *
  * <p>The JDK itself refuses TLS 1.0 and 1.1 by default, which would make the refusal prove nothing; this test JVM
  * enables them again (surefire's argLine loads {@code legacy-tls-allowed.java.security}), and the control
@@ -47,6 +48,9 @@ import org.tlsrollout.platform.testing.TestCertificates;
 @TestProfile(HttpsOnlyTest.HttpsOnly.class)
 class HttpsOnlyTest {
     static final Path CERTS = Path.of("target", "tls-test-certs").toAbsolutePath();
+    /** A CBC suite that the JDK offers by default for TLS 1.2 (ECDHE-ECDSA-AES128-SHA), and an AEAD one. */
+    static final String CBC = "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA";
+    static final String GCM = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
 
     /** The settings docker-compose.yml gives every service as QUARKUS_* environment variables. */
     public static class HttpsOnly implements QuarkusTestProfile {
@@ -58,6 +62,9 @@ class HttpsOnlyTest {
             config.put("quarkus.tls.key-store.pem.server.key", CERTS.resolve("server.key").toString());
             config.put("quarkus.tls.protocols", "TLSv1.3,TLSv1.2");
             config.put("quarkus.http.insecure-requests", "disabled");
+            // Off loopback, as in a container: allowed because plain HTTP is off (module transport's TransportCheck).
+            // The cipher suites are service-common's defaults, not set here.
+            config.put("quarkus.http.host", "0.0.0.0");
             config.put("quarkus.http.test-ssl-port", "0");
             // A fixed plain HTTP port, so that the test can show nothing listens there.
             config.put("quarkus.http.test-port", Integer.toString(FreePorts.pick()));
@@ -101,6 +108,40 @@ class HttpsOnlyTest {
         try (SSLSocket socket = handshake(https.getPort(), "TLSv1.3")) {
             assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
             assertThat(get(socket, "/.well-known/jwks.json")).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void aCbcCipherSuiteOverTls12IsRefused() throws Exception {
+        assertThatThrownBy(() -> handshake(https.getPort(), new String[] {CBC}, "TLSv1.2"))
+                .isInstanceOf(SSLException.class);
+    }
+
+    @Test
+    void anAeadCipherSuiteOverTls12IsServed() throws Exception {
+        try (SSLSocket socket = handshake(https.getPort(), new String[] {GCM}, "TLSv1.2")) {
+            assertThat(socket.getSession().getCipherSuite()).isEqualTo(GCM);
+            assertThat(get(socket, "/q/health/live")).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
+    void theSameCbcClientIsServedByAJdkServerThatAllowsIt() throws Exception {
+        try (SSLServerSocket server = (SSLServerSocket) TestCertificates.serverContext(CERTS).getServerSocketFactory()
+                .createServerSocket(0)) {
+            server.setEnabledCipherSuites(new String[] {CBC, GCM});
+            CompletableFuture<String> served = CompletableFuture.supplyAsync(() -> {
+                try (SSLSocket accepted = (SSLSocket) server.accept()) {
+                    accepted.startHandshake();
+                    return accepted.getSession().getCipherSuite();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (SSLSocket socket = handshake(server.getLocalPort(), new String[] {CBC}, "TLSv1.2")) {
+                assertThat(socket.getSession().getCipherSuite()).isEqualTo(CBC);
+            }
+            assertThat(served.get(30, TimeUnit.SECONDS)).isEqualTo(CBC);
         }
     }
 
@@ -152,6 +193,11 @@ class HttpsOnlyTest {
 
     /** A handshake offering only {@code protocols}, trusting only the CA of make-certs.sh, checking the host name. */
     static SSLSocket handshake(int port, String... protocols) throws Exception {
+        return handshake(port, null, protocols);
+    }
+
+    /** The same, offering only {@code cipherSuites} when not null. */
+    static SSLSocket handshake(int port, String[] cipherSuites, String... protocols) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trustStore());
@@ -160,6 +206,9 @@ class HttpsOnlyTest {
         try {
             socket.setSoTimeout(10_000);
             socket.setEnabledProtocols(protocols);
+            if (cipherSuites != null) {
+                socket.setEnabledCipherSuites(cipherSuites);
+            }
             var parameters = socket.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             socket.setSSLParameters(parameters);

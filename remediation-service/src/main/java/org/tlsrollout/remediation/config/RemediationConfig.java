@@ -22,6 +22,12 @@ public interface RemediationConfig {
     @WithDefault("15s")
     Duration metricsRefresh();
 
+    /**
+     * KBs the estate configures as later rollups (rules.md: INSTALL_UPDATE may name them besides the catalog's
+     * updates), as the agents' allowlist has them; none by default.
+     */
+    Optional<List<String>> laterRollups();
+
     Ingest ingest();
 
     Waves waves();

@@ -2,15 +2,16 @@ package org.tlsrollout.remediation.messaging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.smallrye.reactive.messaging.annotations.Blocking;
-import io.smallrye.reactive.messaging.ce.IncomingCloudEventMetadata;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 import org.tlsrollout.contracts.EvaluationEvent;
@@ -26,7 +27,8 @@ import org.tlsrollout.remediation.service.MachineUpdate;
  * Consumes {@link Topics#EVALUATIONS} in batches (one Kafka poll at a time) into the estate state. Adapter only:
  * records in, {@link EvaluationIngest} out, then acknowledgement.
  * <ol>
- * <li>Each record is read; one that is not a valid evaluation is put aside.</li>
+ * <li>Each record is read; one that is not a valid evaluation (its {@code ce_type} header absent or not the
+ * evaluation type included) is put aside. Both forms of api.md are read: every result, or the compact one.</li>
  * <li>The valid ones are written in one transaction ({@link EvaluationIngest#apply}), which returns only once they
  * are committed: a database failure holds the batch and retries it, never acknowledging nor dead-lettering it.</li>
  * <li>The invalid ones, and any the database refuses as data, are nacked one by one: the channel's failure
@@ -49,6 +51,8 @@ public class EvaluationListener {
      */
     public static final String WRITERS = "evaluation-writers";
     private static final Logger LOG = Logger.getLogger(EvaluationListener.class);
+    /** The CloudEvents type header (binary mode): a record without {@link Topics#EVALUATION_EVENT_TYPE} is refused. */
+    static final String CE_TYPE = "ce_type";
 
     private final EvaluationIngest ingest;
     private final RolloutMetrics metrics;
@@ -102,10 +106,14 @@ public class EvaluationListener {
 
     /** The record's evaluation as a row, or {@link InvalidEvaluationException} saying why it can never be one. */
     static MachineUpdate read(KafkaRecord<String, String> record) {
-        String type = record.getMetadata(IncomingCloudEventMetadata.class)
-                .map(IncomingCloudEventMetadata::getType)
-                .orElse(null);
-        if (type != null && !type.equals(Topics.EVALUATION_EVENT_TYPE)) {
+        // The header itself, not SmallRye's CloudEvent metadata (made only when ce_specversion is there too).
+        Header header = record.getHeaders() == null ? null : record.getHeaders().lastHeader(CE_TYPE);
+        if (header == null || header.value() == null) {
+            throw new InvalidEvaluationException("the record has no ce_type header: an evaluation has "
+                    + Topics.EVALUATION_EVENT_TYPE);
+        }
+        String type = new String(header.value(), StandardCharsets.UTF_8);
+        if (!type.equals(Topics.EVALUATION_EVENT_TYPE)) {
             throw new InvalidEvaluationException("ce_type '" + type + "' is not " + Topics.EVALUATION_EVENT_TYPE);
         }
         String value = record.getPayload();

@@ -1,6 +1,8 @@
 package org.tlsrollout.remediation.metrics;
 
+import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -13,6 +15,12 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import jakarta.annotation.PreDestroy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 import org.tlsrollout.contracts.JobOutcome;
 import org.tlsrollout.contracts.Phase;
@@ -30,45 +38,71 @@ import org.tlsrollout.remediation.service.WaveQueries;
  * <li>{@code tlsrollout_machines{site, phase, state}}: how many machines show each state in each phase, per site
  * (PENDING_RESTART and STALE included), from the same GROUP BY as GET /api/v1/progress. Every state of every phase of
  * a known site has a series (0 included), so that panels do not lose lines when a count drops to 0.</li>
+ * <li>{@code tlsrollout_machines_never_reported{site}}: machines known from inventory that never reported, per site
+ * (every site with a machine has a series); retired machines count in neither gauge.</li>
  * <li>{@code tlsrollout_waves{state}}: waves per state, all six states, from the database.</li>
- * <li>{@code tlsrollout_jobs_total{phase, outcome}}: jobs issued (when issued) and reported (at their first report,
- * by outcome); every phase and outcome registered at start.</li>
+ * <li>{@code tlsrollout_jobs_total{phase, outcome}}: jobs issued (when issued), reported (at their first report, by
+ * outcome) and {@code expired} (when the engine expires them); every phase and outcome registered at start.</li>
+ * <li>{@code tlsrollout_build_info{service, version}}: always 1.</li>
  * <li>{@code tlsrollout_dead_letters_total{topic}}: evaluation records sent to {@code tlsrollout.evaluations.v1.dlq}
  * (the Grafana dashboard sums it by topic with the other services').</li>
  * </ul>
- * The gauges are recomputed every {@code remediation.metrics-refresh}. Created at start, so that every series exists
- * from the first scrape.
+ * The gauges are recomputed every {@code remediation.metrics-refresh}, by one instance of the estate only (the holder
+ * of a PostgreSQL advisory lock, {@link #GAUGE_LOCK}): summed over instances, they count each machine once. Created
+ * at start, so that every series exists from the first scrape.
  */
 @Startup
 @ApplicationScoped
 public class RolloutMetrics {
     public static final String MACHINES = "tlsrollout.machines";
     public static final String WAVES = "tlsrollout.waves";
+    public static final String NEVER_REPORTED = "tlsrollout.machines.never.reported";
     public static final String JOBS = "tlsrollout.jobs";
     public static final String DEAD_LETTERS = "tlsrollout.dead.letters";
     /** The {@code outcome} label of a job issued. */
     public static final String ISSUED = "issued";
+    /** The {@code outcome} label of a job not reported before its {@code exp} (addition to api.md's outcomes). */
+    public static final String EXPIRED = "expired";
+    public static final String BUILD_INFO = "tlsrollout.build.info";
     private static final Logger LOG = Logger.getLogger(RolloutMetrics.class);
 
     private final MachineQueries queries;
     private final WaveQueries waveQueries;
     private final MultiGauge machines;
     private final MultiGauge waves;
+    private final MultiGauge neverReported;
     private final Map<Phase, Counter> issued = new EnumMap<>(Phase.class);
+    private final Map<Phase, Counter> expired = new EnumMap<>(Phase.class);
     private final Map<Phase, Map<JobOutcome, Counter>> reported = new EnumMap<>(Phase.class);
     private final Counter deadLetters;
 
-    public RolloutMetrics(MeterRegistry registry, MachineQueries queries, WaveQueries waveQueries) {
+    /**
+     * The PostgreSQL advisory lock whose holder publishes the estate gauges: one instance per estate, so that a sum
+     * over instances counts each machine and wave once. (Counters count each instance's own events: they add up.)
+     */
+    static final long GAUGE_LOCK = 0x746c73726f6c6c31L;
+
+    private final AgroalDataSource dataSource;
+    /** The session that holds {@link #GAUGE_LOCK} while this instance publishes the gauges, else null. */
+    private Connection lockSession;
+
+    public RolloutMetrics(MeterRegistry registry, MachineQueries queries, WaveQueries waveQueries,
+            AgroalDataSource dataSource) {
         this.queries = queries;
         this.waveQueries = waveQueries;
+        this.dataSource = dataSource;
         this.machines = MultiGauge.builder(MACHINES)
                 .description("Machines per site, phase and the state they show in it (PENDING_RESTART and STALE included)")
+                .register(registry);
+        this.neverReported = MultiGauge.builder(NEVER_REPORTED)
+                .description("Machines known from inventory that never sent a snapshot, per site (retired ones excluded)")
                 .register(registry);
         this.waves = MultiGauge.builder(WAVES)
                 .description("Waves per state")
                 .register(registry);
         for (Phase phase : Phase.values()) {
             issued.put(phase, jobs(registry, phase, ISSUED));
+            expired.put(phase, jobs(registry, phase, EXPIRED));
             Map<JobOutcome, Counter> byOutcome = new EnumMap<>(JobOutcome.class);
             for (JobOutcome outcome : JobOutcome.values()) {
                 byOutcome.put(outcome, jobs(registry, phase, outcome.name().toLowerCase(Locale.ROOT)));
@@ -78,6 +112,12 @@ public class RolloutMetrics {
         this.deadLetters = Counter.builder(DEAD_LETTERS)
                 .description("Records sent to a dead-letter topic, by that topic")
                 .tag("topic", Topics.dlq(Topics.EVALUATIONS))
+                .register(registry);
+        Gauge.builder(BUILD_INFO, () -> 1)
+                .description("Always 1: the service and version that run")
+                .tag("service", "remediation-service")
+                .tag("version", ConfigProvider.getConfig().getOptionalValue("quarkus.application.version", String.class)
+                        .orElse("unknown"))
                 .register(registry);
         // Every state has a series from the start, at 0 until the first refresh reads the database.
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
@@ -107,6 +147,13 @@ public class RolloutMetrics {
         reported.get(phase).get(outcome).increment();
     }
 
+    /** Counts a job expired (committed): not reported before its {@code exp}. */
+    public void jobExpired(Phase phase) {
+        if (phase != null) {
+            expired.get(phase).increment();
+        }
+    }
+
     /** Counts an evaluation record sent to the dead-letter topic. */
     public void evaluationDeadLettered() {
         deadLetters.increment();
@@ -123,9 +170,68 @@ public class RolloutMetrics {
         }
     }
 
-    /** Reads the counts and replaces the gauges' series with them. */
+    /**
+     * True while this instance holds {@link #GAUGE_LOCK} (taken on a session of its own, kept open): the one that
+     * publishes the estate gauges. Another instance takes it over when this one stops or its session breaks.
+     */
+    synchronized boolean publishesGauges() {
+        try {
+            if (lockSession != null && lockSession.isValid(5)) {
+                return true;
+            }
+            release();
+            Connection session = dataSource.getConnection();
+            try (PreparedStatement lock = session.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                lock.setLong(1, GAUGE_LOCK);
+                try (ResultSet rs = lock.executeQuery()) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        lockSession = session;
+                        LOG.info("this instance publishes the estate gauges (it holds their advisory lock)");
+                        return true;
+                    }
+                }
+            }
+            session.close();
+            return false;
+        } catch (SQLException e) {
+            LOG.warnf("the advisory lock of the estate gauges cannot be taken: %s", e.getMessage());
+            release();
+            return false;
+        }
+    }
+
+    /** Unlocks (the session goes back to the pool: it must not keep the lock) and forgets the session. */
+    @PreDestroy
+    synchronized void release() {
+        if (lockSession == null) {
+            return;
+        }
+        try (PreparedStatement unlock = lockSession.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            unlock.setLong(1, GAUGE_LOCK);
+            unlock.execute();
+        } catch (SQLException e) {
+            // A broken session: PostgreSQL released the lock with it.
+        }
+        try {
+            lockSession.close();
+        } catch (SQLException e) {
+            // nothing more to do
+        }
+        lockSession = null;
+    }
+
+    /**
+     * Reads the counts and replaces the gauges' series with them; on an instance that does not hold the gauges' lock,
+     * empties them (another instance publishes them).
+     */
     @ActivateRequestContext
     public void refresh() {
+        if (!publishesGauges()) {
+            machines.register(List.of(), true);
+            neverReported.register(List.of(), true);
+            waves.register(List.of(), true);
+            return;
+        }
         Progress progress = queries.progress();
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         for (Progress.Site site : progress.sites()) {
@@ -137,6 +243,11 @@ public class RolloutMetrics {
             }
         }
         machines.register(rows, true);
+        List<MultiGauge.Row<?>> neverRows = new ArrayList<>();
+        for (Progress.Site site : progress.sites()) {
+            neverRows.add(MultiGauge.Row.of(Tags.of("site", site.siteCode()), site.neverReported()));
+        }
+        neverReported.register(neverRows, true);
         List<MultiGauge.Row<?>> waveRows = new ArrayList<>();
         waveQueries.countByState().forEach((state, n) ->
                 waveRows.add(MultiGauge.Row.of(Tags.of("state", state.name()), n)));

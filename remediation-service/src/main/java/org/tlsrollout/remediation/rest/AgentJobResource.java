@@ -83,7 +83,8 @@ public class AgentJobResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Report the result of a job (idempotent)",
             description = "Records the outcome, the detail and the previous values of the registry values the agent"
-                    + " wrote (value null: it was absent), for rollback. A SUCCEEDED job that asked for a restart leaves"
+                    + " wrote (value null: it was absent), for the audit trail only (a rollback sends UNDO_JOB, never"
+                    + " values). A SUCCEEDED job that asked for a restart leaves"
                     + " the machine PENDING_RESTART in its phase until a snapshot shows it restarted. Reporting a job"
                     + " again is harmless: 204, nothing changes.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,

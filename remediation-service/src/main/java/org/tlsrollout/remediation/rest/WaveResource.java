@@ -4,14 +4,20 @@ import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.tlsrollout.contracts.FieldError;
+import org.tlsrollout.remediation.WaveState;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -80,23 +86,79 @@ public class WaveResource {
     @APIResponse(responseCode = "400", description = "invalid; problem details name each field (JSON Pointer)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "the orphan gate is closed: problem details with extension members"
-            + " blocking {total, byPhase {CLIENTS, SITE_SYSTEMS, VERIFY}, stale} and machines (up to 100 ids)",
+            + " blocking {total, byPhase {CLIENTS, SITE_SYSTEMS, VERIFY}, stale, neverReported} and machines (up to 100"
+            + " ids)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Response create(WaveRequest request) {
+    @APIResponse(responseCode = "422", description = "the Idempotency-Key was used with another body",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response create(
+            @Parameter(description = "1 to 128 printable characters: a repeat with the same key and body answers the"
+                    + " wave the first request made (200, same id) and creates nothing")
+            @HeaderParam("Idempotency-Key") String idempotencyKey,
+            WaveRequest request) {
+        if (idempotencyKey != null && !WaveService.IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+            throw ProblemException.invalidField("Idempotency-Key", "1 to 128 printable ASCII characters");
+        }
         if (request != null && Boolean.TRUE.equals(request.dryRun())) {
             return Response.ok(waves.plan(request)).build();
         }
-        WaveView wave = waves.create(request, actor());
+        WaveService.Created created = waves.create(request, actor(), idempotencyKey);
+        WaveView wave = created.wave();
+        if (created.repeated()) {
+            return Response.ok(wave).location(URI.create("/api/v1/waves/" + wave.id())).build();
+        }
         return Response.created(URI.create("/api/v1/waves/" + wave.id())).entity(wave).build();
     }
 
     @GET
     @RolesAllowed(Roles.VIEWER)
-    @Operation(summary = "Every wave, newest first, with its counts and history")
+    @Operation(summary = "The waves, newest first, with their counts and history",
+            description = "Filtered by state; paged when size is given (the answer stays an array, and header"
+                    + " X-Total-Count holds how many waves match), else every matching wave.")
     @APIResponse(responseCode = "200", description = "the waves", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(type = SchemaType.ARRAY, implementation = WaveView.class)))
-    public List<WaveView> list() {
-        return queries.waves();
+    @APIResponse(responseCode = "400", description = "a parameter is invalid; problem details name each one",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response list(
+            @Parameter(description = "only waves in this state", schema = @Schema(implementation = WaveState.class))
+            @QueryParam("state") String state,
+            @Parameter(description = "page number, from 0 (with size)") @QueryParam("page") String page,
+            @Parameter(description = "page size, 1 to 500") @QueryParam("size") String size) {
+        List<FieldError> errors = new ArrayList<>();
+        WaveState stateFilter = null;
+        if (state != null && !state.isEmpty()) {
+            try {
+                stateFilter = WaveState.valueOf(state);
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("state", "'" + state + "' is not one of " + Arrays.toString(WaveState.values())));
+            }
+        }
+        Integer pageNumber = whole("page", page, 0, 1_000_000, errors);
+        Integer pageSize = whole("size", size, 1, 500, errors);
+        if (pageNumber != null && pageSize == null && errors.isEmpty()) {
+            errors.add(new FieldError("page", "page needs size"));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid("invalid query parameters", errors);
+        }
+        WaveQueries.Page result = queries.waves(stateFilter, pageNumber == null ? 0 : pageNumber, pageSize);
+        return Response.ok(result.items()).header("X-Total-Count", result.total()).build();
+    }
+
+    private static Integer whole(String field, String value, int min, int max, List<FieldError> errors) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        errors.add(new FieldError(field, "'" + value + "' is not a whole number from " + min + " to " + max));
+        return null;
     }
 
     @GET
@@ -158,12 +220,12 @@ public class WaveResource {
     @POST
     @Path("/{id}/rollback")
     @RolesAllowed(Roles.OPERATOR)
-    @Operation(summary = "Roll a wave back: a new wave restoring the registry values its jobs recorded",
-            description = "Targets the machines where the wave's jobs wrote registry values (they succeeded, or failed"
-                    + " after writing some) and signs jobs that set every recorded previous value back (a value that was"
-                    + " absent gets the default its absence meant to Windows), then restart. Same phase, sites and"
-                    + " batching. Installed updates and software are not undone. The wave must not be PLANNED or"
-                    + " RUNNING (pause or cancel it first).")
+    @Operation(summary = "Roll a wave back: a new wave undoing the jobs that succeeded",
+            description = "Targets the machines where the wave's jobs succeeded and signs, for each, a job with an"
+                    + " UNDO_JOB action per job it succeeded in the wave (newest first), then RESTART: the agent restores"
+                    + " what its own undo log holds. No value is sent: reported previous values are kept for the audit"
+                    + " trail only. Same phase, sites and batching. Installed updates and software are not undone. The"
+                    + " wave must not be PLANNED or RUNNING (pause or cancel it first).")
     @APIResponse(responseCode = "201", description = "the rollback wave, PLANNED",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WaveView.class)))
     @APIResponse(responseCode = "404", description = "no such wave",

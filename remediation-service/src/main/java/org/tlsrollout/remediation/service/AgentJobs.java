@@ -27,7 +27,7 @@ import org.tlsrollout.remediation.outbox.Outbox;
  * <li>A machine is served its ISSUED jobs not yet expired, in seq order. Jobs of a paused wave are still served;
  * expired and cancelled ones are not.</li>
  * <li>A result is recorded once, in one transaction with its event in the outbox: the outcome, the agent's detail
- * and the previous values of what it wrote (for rollback); a SUCCEEDED job that asked for a restart makes the machine
+ * and the previous values of what it wrote (audit trail only); a SUCCEEDED job that asked for a restart makes the machine
  * PENDING_RESTART in the job's phase. A job that expired or was cancelled after the agent fetched it still takes its
  * first report (the agent may have applied it). Any later report of the same job changes and counts nothing.</li>
  * </ul>

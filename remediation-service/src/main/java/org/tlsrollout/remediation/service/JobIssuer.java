@@ -22,11 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
-import org.tlsrollout.contracts.Action;
 import org.tlsrollout.contracts.JobClaims;
 import org.tlsrollout.contracts.JobEvent;
 import org.tlsrollout.contracts.Json;
-import org.tlsrollout.contracts.PreviousValue;
 import org.tlsrollout.contracts.RuleId;
 import org.tlsrollout.contracts.RuleResult;
 import org.tlsrollout.remediation.Wave;
@@ -42,9 +40,10 @@ import org.tlsrollout.remediation.outbox.Outbox;
  * <li>the others' {@code machine_job_seq.job_seq} is bumped in one upsert, their seq rows locked in id order, which
  * also returns their findings;</li>
  * <li>each job is planned ({@link JobPlanner}: from the FAIL results of the wave's phase, or, for a rollback wave,
- * from the previous values the rolled-back job recorded), checked against the agent allowlist, and signed, all in
+ * an UNDO_JOB of each job the machine succeeded in the rolled-back wave), checked against the agent allowlist, and signed, all in
  * parts on the signer's threads (every core) while this thread stores the parts already done; a target with
- * nothing to do, or whose job the allowlist refuses, is SKIPPED;</li>
+ * nothing to do, or whose job the allowlist refuses (values included; the configured later rollups allowed), or
+ * that an evaluation asks an action its rule's catalog does not name for, is SKIPPED with the reason;</li>
  * <li>the jobs are inserted with {@code ON CONFLICT (wave_id, machine_id, batch) DO NOTHING} and their ISSUED events
  * go to the outbox, only for the rows actually inserted;</li>
  * <li>the targets are marked ISSUED or SKIPPED.</li>
@@ -56,8 +55,6 @@ import org.tlsrollout.remediation.outbox.Outbox;
 public class JobIssuer {
     private static final Logger LOG = Logger.getLogger(JobIssuer.class);
     private static final TypeReference<List<RuleResult>> FINDINGS = new TypeReference<>() { };
-    private static final TypeReference<List<Action>> ACTIONS = new TypeReference<>() { };
-    private static final TypeReference<List<PreviousValue>> PREVIOUS = new TypeReference<>() { };
 
     /**
      * Bumps the seq of those of the machines that have a row in {@code machine} (in id order, so that two issuers
@@ -67,7 +64,8 @@ public class JobIssuer {
     static final String BUMP_SEQ = """
             WITH bumped AS (
                 INSERT INTO machine_job_seq AS s (machine_id, job_seq)
-                SELECT machine_id, 1 FROM machine WHERE machine_id = ANY(?) ORDER BY machine_id
+                SELECT machine_id, 1 FROM machine WHERE machine_id = ANY(?) AND retired_at IS NULL AND NOT never_reported
+                ORDER BY machine_id
                 ON CONFLICT (machine_id) DO UPDATE SET job_seq = s.job_seq + 1
                 RETURNING s.machine_id, s.job_seq)
             SELECT b.machine_id, b.job_seq, m.site_code, m.os_version, m.findings::text
@@ -96,10 +94,14 @@ public class JobIssuer {
 
     private final JobSigner signer;
     private final RemediationConfig.Jobs config;
+    private final Set<String> laterRollups;
 
     public JobIssuer(JobSigner signer, RemediationConfig config) {
         this.signer = signer;
         this.config = config.jobs();
+        this.laterRollups = config.laterRollups().orElse(List.of()).stream()
+                .map(kb -> kb.trim().toUpperCase(java.util.Locale.ROOT)).filter(kb -> !kb.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -131,7 +133,7 @@ public class JobIssuer {
         for (String id : todo) {
             Target target = targets.get(id);
             if (target == null) {
-                marks.put(id, new String[] {"SKIPPED", "no evaluation of this machine is stored"});
+                marks.put(id, new String[] {"SKIPPED", "no evaluation of this machine is stored, or it is retired"});
             } else {
                 found.add(target);
             }
@@ -187,16 +189,15 @@ public class JobIssuer {
             LOG.warnf("no job for machine %s in wave %s: %s", id, wave.id(), e.getMessage());
             return skipped(id, "its job cannot be planned: " + e.getMessage());
         }
+        Optional<String> refusal = plan.refusal(laterRollups);
+        if (refusal.isPresent()) {
+            LOG.errorf("refusing to sign a job for machine %s in wave %s: %s", id, wave.id(), refusal.get());
+            return skipped(id, "not signed: " + refusal.get());
+        }
         if (plan.isEmpty()) {
             return skipped(id, wave.rollbackOf() == null
                     ? "nothing to do: no FAIL result of " + wave.phase() + " with remediation actions"
-                    : "nothing to restore: the rolled-back job recorded no previous value it wrote");
-        }
-        Optional<String> refusal = plan.refusal();
-        if (refusal.isPresent()) {
-            LOG.errorf("refusing to sign a job for machine %s in wave %s, the agent allowlist refuses %s", id,
-                    wave.id(), refusal.get());
-            return skipped(id, "not signed: the agent allowlist refuses " + refusal.get());
+                    : "nothing to undo: the machine succeeded no job of the rolled-back wave");
         }
         JobClaims claims = new JobClaims(JobClaims.ISSUER, id, Ids.timeOrdered(), iat.getEpochSecond(),
                 iat.minus(config.notBeforeSkew()).getEpochSecond(), exp.getEpochSecond(), target.seq(), wave.id(),
@@ -238,14 +239,15 @@ public class JobIssuer {
         if (original == null) {
             return new JobPlanner.Plan(List.of(), List.of(), false);
         }
-        return JobPlanner.rollback(original.rules(), target.osVersion(), original.actions(), original.previous(),
+        return JobPlanner.rollback(original.rules(), original.jobIds(),
                 "rollback of wave " + wave.rollbackOf() + ": the restored registry values take effect after a restart");
     }
 
     private record Target(String machineId, long seq, String siteCode, String osVersion, String findings) {
     }
 
-    private record RolledBack(List<RuleId> rules, List<Action> actions, List<PreviousValue> previous) {
+    /** The jobs a machine succeeded in the rolled-back wave, newest first, and their rules. */
+    private record RolledBack(List<RuleId> rules, List<String> jobIds) {
     }
 
     private static Set<String> existingJobs(Connection c, String waveId, int batch, List<String> machineIds)
@@ -288,36 +290,33 @@ public class JobIssuer {
     }
 
     /**
-     * What the rolled-back wave's jobs on these machines wrote and recorded: those that SUCCEEDED, and those that
-     * FAILED after writing some values (the agent reports the previous values of what it wrote before the failure).
+     * The jobs of the rolled-back wave these machines reported SUCCEEDED, newest (highest seq) first: what their
+     * rollback undoes. Reported previous values play no part (audit trail only).
      */
     private static Map<String, RolledBack> rolledBack(Connection c, String waveId, Set<String> machineIds)
             throws SQLException {
-        Map<String, RolledBack> jobs = new HashMap<>();
+        Map<String, List<String>> ids = new HashMap<>();
+        Map<String, Set<RuleId>> rules = new HashMap<>();
         if (machineIds.isEmpty()) {
-            return jobs;
+            return Map.of();
         }
-        try (PreparedStatement select = c.prepareStatement("SELECT machine_id, rules, actions::text, previous_values::text"
-                + " FROM job WHERE wave_id = ? AND machine_id = ANY(?) AND state IN ('SUCCEEDED', 'FAILED')"
-                + " AND previous_values IS NOT NULL ORDER BY batch")) {
+        try (PreparedStatement select = c.prepareStatement("SELECT machine_id, id, rules FROM job"
+                + " WHERE wave_id = ? AND machine_id = ANY(?) AND state = 'SUCCEEDED' ORDER BY machine_id, seq DESC")) {
             select.setString(1, waveId);
             select.setArray(2, c.createArrayOf("text", machineIds.toArray()));
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    List<RuleId> rules = new ArrayList<>();
-                    for (String rule : (String[]) rs.getArray(2).getArray()) {
-                        rules.add(RuleId.valueOf(rule));
-                    }
-                    try {
-                        jobs.put(rs.getString(1), new RolledBack(rules, Json.MAPPER.readValue(rs.getString(3), ACTIONS),
-                                Json.MAPPER.readValue(rs.getString(4), PREVIOUS)));
-                    } catch (JsonProcessingException e) {
-                        throw new IllegalStateException("job of machine " + rs.getString(1) + " in wave " + waveId
-                                + " cannot be read: " + e.getOriginalMessage(), e);
+                    String machine = rs.getString(1);
+                    ids.computeIfAbsent(machine, m -> new ArrayList<>()).add(rs.getString(2));
+                    Set<RuleId> of = rules.computeIfAbsent(machine, m -> new java.util.LinkedHashSet<>());
+                    for (String rule : (String[]) rs.getArray(3).getArray()) {
+                        of.add(RuleId.valueOf(rule));
                     }
                 }
             }
         }
+        Map<String, RolledBack> jobs = new HashMap<>();
+        ids.forEach((machine, list) -> jobs.put(machine, new RolledBack(List.copyOf(rules.get(machine)), list)));
         return jobs;
     }
 

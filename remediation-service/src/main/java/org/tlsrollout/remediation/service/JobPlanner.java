@@ -1,6 +1,8 @@
 package org.tlsrollout.remediation.service;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,8 +14,6 @@ import org.tlsrollout.contracts.Action;
 import org.tlsrollout.contracts.ActionPolicy;
 import org.tlsrollout.contracts.ActionType;
 import org.tlsrollout.contracts.Phase;
-import org.tlsrollout.contracts.PreviousValue;
-import org.tlsrollout.contracts.RegistryKeys;
 import org.tlsrollout.contracts.RuleId;
 import org.tlsrollout.contracts.RuleResult;
 import org.tlsrollout.contracts.RuleStatus;
@@ -26,18 +26,13 @@ import org.tlsrollout.contracts.RuleStatus;
  * key and name), then updates (each KB once), software (the highest minimum version per product), service restarts
  * (each service once), a single RESTART when any registry value is set or any rule asked for one, RUN_PROBES
  * last.</li>
- * <li>{@link #rollback}: the registry values a job wrote, set back to what the agent reported they were; a value that
- * was absent gets the default its absence meant to Windows; then RESTART. Installed updates and software are not
- * undone.</li>
+ * <li>{@link #rollback}: UNDO_JOB of each job the machine succeeded in the rolled-back wave, newest first, then
+ * RESTART: the agent restores what its undo log holds. Installed updates and software are not undone.</li>
  * </ul>
  */
 public final class JobPlanner {
     static final String RESTART_FOR_REGISTRY = "SChannel, WinHTTP and .NET read these registry values at start: "
             + "they take effect after a restart";
-
-    /** The start of every SCH(P, S) key ({@code HKLM\...\SCHANNEL\Protocols\}), lower-cased. */
-    private static final String SCHANNEL_PROTOCOLS = RegistryKeys.schannel("P", "S")
-            .substring(0, RegistryKeys.schannel("P", "S").length() - "P\\S".length()).toLowerCase(Locale.ROOT);
 
     private JobPlanner() {
     }
@@ -47,31 +42,89 @@ public final class JobPlanner {
      *
      * @param rules the rules whose remediation it carries
      * @param restart true when it ends with a RESTART action
+     * @param requested every action the findings asked for, before deduplication (checked against the allowlist too,
+     *        so that a hostile value cannot hide behind a legitimate one for the same registry value)
+     * @param refused why the findings themselves make it unsignable, or null
      */
-    public record Plan(List<RuleId> rules, List<Action> actions, boolean restart) {
+    public record Plan(List<RuleId> rules, List<Action> actions, boolean restart, List<Action> requested,
+            String refused) {
         public Plan {
             rules = List.copyOf(rules);
             actions = List.copyOf(actions);
+            requested = List.copyOf(requested);
+        }
+
+        public Plan(List<RuleId> rules, List<Action> actions, boolean restart) {
+            this(rules, actions, restart, actions, null);
         }
 
         public boolean isEmpty() {
             return actions.isEmpty();
         }
 
-        /** Why the agent would refuse it (the allowlist), if it would: such a job is never signed. */
+        /** {@link #refusal(Set)} with no configured later rollup. */
         public Optional<String> refusal() {
-            for (int i = 0; i < actions.size(); i++) {
-                Optional<String> refusal = ActionPolicy.refusal(actions.get(i));
-                if (refusal.isPresent()) {
-                    return Optional.of("action " + (i + 1) + ": " + refusal.get());
+            return refusal(Set.of());
+        }
+
+        /**
+         * Why it must not be signed, if so: an evaluation asked for an action its rule's catalog remediation does not
+         * name, or the agent allowlist refuses an action (values included; {@code laterRollups}: the estate's
+         * configured later rollup KBs, upper case). Such a job is never signed.
+         */
+        public Optional<String> refusal(Set<String> laterRollups) {
+            if (refused != null) {
+                return Optional.of(refused);
+            }
+            for (List<Action> list : List.of(actions, requested)) {
+                for (int i = 0; i < list.size(); i++) {
+                    Optional<String> refusal = ActionPolicy.refusal(list.get(i), laterRollups);
+                    if (refusal.isPresent()) {
+                        String which = list == actions ? "action " : "requested action ";
+                        return Optional.of("the agent allowlist refuses " + which + (i + 1) + ": " + refusal.get());
+                    }
                 }
             }
             return Optional.empty();
         }
     }
 
-    /** The job that fixes the FAIL results of {@code phase} among a machine's findings. */
+    /**
+     * The action types each rule's catalog remediation may carry (rules.md, "remediation actions"): an evaluation
+     * asking for any other (UNDO_JOB above all, which only a rollback issues) gets its machine no job.
+     */
+    static final Map<RuleId, Set<ActionType>> CATALOG_ACTIONS = catalogActions();
+
+    private static Map<RuleId, Set<ActionType>> catalogActions() {
+        Set<ActionType> set = EnumSet.of(ActionType.SET_REGISTRY_DWORD, ActionType.RESTART);
+        Map<RuleId, Set<ActionType>> m = new EnumMap<>(RuleId.class);
+        m.put(RuleId.WINHTTP_KB3140245, EnumSet.of(ActionType.INSTALL_UPDATE));
+        m.put(RuleId.WINHTTP_DEFAULT_SECURE_PROTOCOLS, set);
+        m.put(RuleId.SCHANNEL_TLS12_CLIENT, set);
+        m.put(RuleId.SCHANNEL_TLS12_SERVER, set);
+        m.put(RuleId.DOTNET_VERSION, EnumSet.of(ActionType.INSTALL_SOFTWARE));
+        m.put(RuleId.DOTNET_STRONG_CRYPTO, set);
+        m.put(RuleId.DOTNET_SYSTEM_DEFAULT_TLS, set);
+        m.put(RuleId.SQL_SERVER_TLS12, EnumSet.of(ActionType.INSTALL_UPDATE));
+        m.put(RuleId.SQL_SECONDARY_SITE_VERSION, EnumSet.of(ActionType.INSTALL_SOFTWARE));
+        m.put(RuleId.SQL_NATIVE_CLIENT, EnumSet.of(ActionType.INSTALL_SOFTWARE));
+        m.put(RuleId.WSUS_TLS12_UPDATE, EnumSet.of(ActionType.INSTALL_UPDATE));
+        m.put(RuleId.FIPS_POLICY, EnumSet.noneOf(ActionType.class));
+        m.put(RuleId.DOTNET_48_CONSOLE, EnumSet.of(ActionType.INSTALL_SOFTWARE));
+        m.put(RuleId.REBOOT_COMPLETED, EnumSet.of(ActionType.RESTART));
+        m.put(RuleId.TLS12_HANDSHAKE, EnumSet.of(ActionType.RUN_PROBES));
+        m.put(RuleId.KNOWN_TLS_ERRORS, EnumSet.of(ActionType.RESTART_SERVICE, ActionType.RESTART));
+        m.put(RuleId.SCHANNEL_LEGACY_DISABLED, set);
+        return m;
+    }
+
+    /**
+     * The job that fixes the FAIL results of {@code phase} among a machine's findings. An action whose type the
+     * rule's catalog remediation does not name makes the plan refused ({@link Plan#refusal}), never signed.
+     */
     public static Plan fix(Phase phase, List<RuleResult> findings) {
+        String refused = null;
+        List<Action> requested = new ArrayList<>();
         Map<String, Action> registry = new LinkedHashMap<>();
         Map<String, Action> updates = new LinkedHashMap<>();
         Map<String, Action> software = new LinkedHashMap<>();
@@ -88,6 +141,16 @@ public final class JobPlanner {
                 rules.add(result.ruleId());
             }
             for (Action a : result.actions()) {
+                if (a == null || a.type() == null
+                        || !CATALOG_ACTIONS.getOrDefault(result.ruleId(), Set.of()).contains(a.type())) {
+                    if (refused == null) {
+                        refused = "the evaluation asks " + result.ruleId() + " for "
+                                + (a == null || a.type() == null ? "an action without a type" : a.type())
+                                + ", which its catalog remediation does not name";
+                    }
+                    continue;
+                }
+                requested.add(a);
                 switch (a.type()) {
                     case SET_REGISTRY_DWORD -> registry.putIfAbsent(pair(a.key(), a.name()), a);
                     case INSTALL_UPDATE -> updates.putIfAbsent(String.valueOf(a.kb()).toUpperCase(Locale.ROOT), a);
@@ -101,6 +164,7 @@ public final class JobPlanner {
                         }
                     }
                     case RUN_PROBES -> probes = true;
+                    case UNDO_JOB -> { } // never from an evaluation: refused above
                 }
             }
         }
@@ -115,81 +179,27 @@ public final class JobPlanner {
         if (probes) {
             actions.add(Action.runProbes());
         }
-        return new Plan(rules, actions, restarts);
+        return new Plan(rules, actions, restarts, requested, refused);
     }
 
     /**
-     * The job that undoes the registry writes of a job: every value the job set and the agent reported a previous
-     * value of is set back to it (an absent one to {@link #absentDefault}), then RESTART. Nothing else is undone.
+     * The job of a wave's rollback on one machine (rules.md, UNDO_JOB): an {@code UNDO_JOB} for each job of the
+     * rolled-back wave the machine reported SUCCEEDED, newest first, so the agent restores from its own undo log
+     * what it wrote; then RESTART. Never values: the previous values agents report are kept for the audit trail only.
      *
-     * @param osVersion the machine's OS version (an absent SChannel TLS 1.1/1.2 value means off on 6.1)
-     * @param written the actions of the job rolled back: only the values it set are restored
-     * @param previous what the agent reported those values were
+     * @param rules the rules of the jobs undone
+     * @param jobIds the ids of those jobs, newest first
      */
-    public static Plan rollback(List<RuleId> rules, String osVersion, List<Action> written, List<PreviousValue> previous,
-            String reason) {
-        Set<String> set = new LinkedHashSet<>();
-        for (Action a : written) {
-            if (a.type() == ActionType.SET_REGISTRY_DWORD) {
-                set.add(pair(a.key(), a.name()));
-            }
-        }
-        Map<String, Action> restore = new LinkedHashMap<>();
-        for (PreviousValue value : previous == null ? List.<PreviousValue>of() : previous) {
-            if (value == null || value.key() == null || value.name() == null) {
-                continue;
-            }
-            String pair = pair(value.key(), value.name());
-            if (!set.contains(pair) || restore.containsKey(pair)) {
-                continue;
-            }
-            Long restored = value.value() != null ? value.value() : absentDefault(value.key(), value.name(), osVersion);
-            if (restored != null) {
-                restore.put(pair, Action.setDword(value.key(), value.name(), restored));
-            }
-        }
-        if (restore.isEmpty()) {
+    public static Plan rollback(List<RuleId> rules, List<String> jobIds, String reason) {
+        if (jobIds == null || jobIds.isEmpty()) {
             return new Plan(List.of(), List.of(), false);
         }
-        List<Action> actions = new ArrayList<>(restore.values());
+        List<Action> actions = new ArrayList<>();
+        for (String jobId : new LinkedHashSet<>(jobIds)) {
+            actions.add(Action.undoJob(jobId));
+        }
         actions.add(Action.restart(reason));
         return new Plan(rules, actions, true);
-    }
-
-    /**
-     * The value Windows assumes when a registry value the catalog writes is absent, which a rollback writes back in
-     * its place (an agent cannot delete a value): SChannel {@code Enabled} 1 and {@code DisabledByDefault} 0, except
-     * TLS 1.1 and 1.2 on OS 6.1, off there by default ({@code Enabled} 0, {@code DisabledByDefault} 1); .NET
-     * {@code SchUseStrongCrypto} and {@code SystemDefaultTlsVersions} 0; WinHTTP {@code DefaultSecureProtocols} 0xA0
-     * (SSL 3.0 and TLS 1.0, the Windows default seed 002 names). Null for a value the catalog never writes.
-     */
-    public static Long absentDefault(String key, String name, String osVersion) {
-        String k = key.toLowerCase(Locale.ROOT);
-        String n = name.toLowerCase(Locale.ROOT);
-        if (k.startsWith(SCHANNEL_PROTOCOLS)) {
-            String protocol = k.substring(SCHANNEL_PROTOCOLS.length()).split("\\\\")[0];
-            boolean offByDefault = isOs61(osVersion) && (protocol.equals(RegistryKeys.SCH_TLS11.toLowerCase(Locale.ROOT))
-                    || protocol.equals(RegistryKeys.SCH_TLS12.toLowerCase(Locale.ROOT)));
-            if (n.equals(RegistryKeys.ENABLED.toLowerCase(Locale.ROOT))) {
-                return offByDefault ? 0L : 1L;
-            }
-            if (n.equals(RegistryKeys.DISABLED_BY_DEFAULT.toLowerCase(Locale.ROOT))) {
-                return offByDefault ? 1L : 0L;
-            }
-            return null;
-        }
-        if (n.equals(RegistryKeys.SCH_USE_STRONG_CRYPTO.toLowerCase(Locale.ROOT))
-                || n.equals(RegistryKeys.SYSTEM_DEFAULT_TLS_VERSIONS.toLowerCase(Locale.ROOT))) {
-            return 0L;
-        }
-        if (n.equals(RegistryKeys.DEFAULT_SECURE_PROTOCOLS.toLowerCase(Locale.ROOT))) {
-            return 0xA0L;
-        }
-        return null;
-    }
-
-    static boolean isOs61(String osVersion) {
-        return osVersion != null && (osVersion.equals("6.1") || osVersion.startsWith("6.1."));
     }
 
     /** Compares dotted versions numerically, part by part; a missing part counts as 0. */

@@ -23,7 +23,10 @@ import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +35,8 @@ import java.util.function.Function;
 import org.bouncycastle.crypto.CryptoServicesRegistrar;
 import org.jboss.logging.Logger;
 import org.tlsrollout.common.keys.EcKeys;
+import org.tlsrollout.contracts.EcJwk;
+import org.tlsrollout.contracts.Endorsement;
 import org.tlsrollout.contracts.Es256Provider;
 import org.tlsrollout.contracts.JobClaims;
 import org.tlsrollout.contracts.Json;
@@ -50,7 +55,8 @@ import org.tlsrollout.remediation.config.RemediationConfig;
  * <p>
  * The active key is {@code remediation.signing.key-file} (made once when missing); the keys of
  * {@code remediation.signing.previous-key-files} sign nothing but stay in the JWKS ({@link #jwks()}), so that a key can
- * be rotated while agents still hold jobs signed with the previous one.
+ * be rotated while agents still hold jobs signed with the previous one (until those expire: {@code remediation.jobs.ttl}).
+ * A key whose file has an endorsement beside it ({@code <key file>.endorsement}) carries it in the JWKS.
  */
 @Startup
 @ApplicationScoped
@@ -69,15 +75,15 @@ public class JobSigner {
         Path keyFile = config.signing().keyFile();
         KeyPair active = EcKeys.loadOrCreate(keyFile);
         this.kid = EcKeys.kid(active.getPublic());
-        List<PublicKey> trusted = new ArrayList<>();
-        trusted.add(active.getPublic());
+        List<KeyFile> trusted = new ArrayList<>();
+        trusted.add(new KeyFile(keyFile, active.getPublic()));
         for (Path previous : config.signing().previousKeyFiles().orElse(List.of())) {
             PublicKey key = read(previous).getPublic();
             if (!EcKeys.kid(key).equals(kid)) {
-                trusted.add(key);
+                trusted.add(new KeyFile(previous, key));
             }
         }
-        this.jwks = EcKeys.jwks(trusted);
+        this.jwks = jwks(trusted);
         // The key as the provider's own: with a key of the JDK's provider, BouncyCastle converts the curve parameters
         // at every signature, which costs more than the signature itself (about 290 us against 110).
         PrivateKey providersKey = Es256Provider.convert(active.getPrivate());
@@ -163,6 +169,50 @@ public class JobSigner {
             return signingInput + "." + signer.get().sign(header, signingInput.getBytes(StandardCharsets.US_ASCII));
         } catch (JsonProcessingException | JOSEException e) {
             throw new IllegalStateException("cannot sign job " + claims.jti() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A trusted key and the file it was read from (its endorsement, if any, lies beside it). */
+    record KeyFile(Path file, PublicKey key) {
+    }
+
+    /**
+     * The JWKS document of these keys, in order, each with its kid (RFC 7638 thumbprint), {@code use} sig and
+     * {@code alg} ES256, and {@code endorsement} when a file {@code <key file>.endorsement} lies beside its key file
+     * (written by the cli's {@code keys rotate}: agents take a new key only with a valid one), published verbatim.
+     */
+    static String jwks(List<KeyFile> keys) {
+        List<Map<String, Object>> members = new ArrayList<>();
+        for (KeyFile k : keys) {
+            Map<String, Object> jwk = new LinkedHashMap<>(EcJwk.toJwk(k.key()));
+            jwk.put("kid", EcKeys.kid(k.key()));
+            jwk.put("use", "sig");
+            jwk.put("alg", "ES256");
+            endorsement(k.file()).ifPresent(e -> jwk.put(Endorsement.JWK_MEMBER, e));
+            members.add(jwk);
+        }
+        try {
+            return Json.MAPPER.writeValueAsString(Map.of("keys", members));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the JWKS: " + e.getMessage(), e);
+        }
+    }
+
+    /** The endorsement beside a key file, trimmed of surrounding white space, if there is one. */
+    static Optional<String> endorsement(Path keyFile) {
+        Path file = keyFile.resolveSibling(keyFile.getFileName() + Endorsement.FILE_SUFFIX);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            String endorsement = Files.readString(file, StandardCharsets.US_ASCII).strip();
+            if (endorsement.split("\\.", -1).length != 3) {
+                LOG.warnf("%s is not a compact JWS: the key is published without it, and agents will not take it", file);
+                return Optional.empty();
+            }
+            return Optional.of(endorsement);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the endorsement " + file, e);
         }
     }
 

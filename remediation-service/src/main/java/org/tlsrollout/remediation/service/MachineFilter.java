@@ -8,10 +8,11 @@ import org.tlsrollout.contracts.RuleStatus;
 
 /**
  * Which machines to list: of one site, and/or showing one state in one phase, and/or having a finding of one rule
- * and/or one status (FAIL or UNKNOWN). A state always comes with its phase; a phase alone filters nothing.
+ * and/or one status (FAIL or UNKNOWN), and/or never reported or not, and/or retired or not (by default both: a
+ * retired machine is listed, flagged, though it counts nowhere else). A state always comes with its phase; a phase alone filters nothing.
  */
 public record MachineFilter(Optional<String> siteCode, Optional<Phase> phase, Optional<PhaseState> state,
-        Optional<RuleId> rule, Optional<RuleStatus> status) {
+        Optional<RuleId> rule, Optional<RuleStatus> status, Optional<Boolean> neverReported, Optional<Boolean> retired) {
 
     public MachineFilter {
         if (state.isPresent() && phase.isEmpty()) {
@@ -20,6 +21,6 @@ public record MachineFilter(Optional<String> siteCode, Optional<Phase> phase, Op
     }
 
     public MachineFilter(Optional<String> siteCode, Optional<Phase> phase, Optional<PhaseState> state) {
-        this(siteCode, phase, state, Optional.empty(), Optional.empty());
+        this(siteCode, phase, state, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 }

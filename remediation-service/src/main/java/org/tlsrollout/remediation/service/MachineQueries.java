@@ -1,6 +1,7 @@
 package org.tlsrollout.remediation.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import java.time.Instant;
@@ -36,9 +37,10 @@ public class MachineQueries {
      * Counts by site, staleness and the four stored states: one pass over the table, and at most
      * sites x 2 x 4^4 groups, whatever the number of machines.
      */
-    static final String COUNTS = "SELECT site_code, collected_at < ?1 AS stale, "
+    static final String COUNTS = "SELECT site_code, COALESCE(collected_at < ?1, false) AS stale, "
             + Arrays.stream(Phase.values()).map(Machine::stateColumn).collect(Collectors.joining(", "))
-            + ", pending_restart_phase, count(*) FROM machine GROUP BY 1, 2, 3, 4, 5, 6, 7";
+            + ", pending_restart_phase, never_reported, count(*) FROM machine WHERE retired_at IS NULL"
+            + " GROUP BY 1, 2, 3, 4, 5, 6, 7, 8";
 
     /**
      * Machines with a FAIL or UNKNOWN result of each rule, from the findings: one pass over the table (of one site,
@@ -69,15 +71,17 @@ public class MachineQueries {
         return rows.stream().findFirst().map(row -> {
             Machine m = (Machine) row[0];
             boolean stale = (Boolean) row[1];
-            return new MachineView(m.machineId, m.siteCode, m.machineClass, m.collectedAt,
-                    PhaseStates.shown(m, stale), m.findings == null ? List.of() : m.findings, waves.jobsOf(m.machineId));
+            return new MachineView(m.machineId, m.siteCode, m.machineClass, m.collectedAt, m.neverReported,
+                    m.retiredAt != null, PhaseStates.shown(m, stale), m.findings == null ? List.of() : m.findings,
+                    waves.jobsOf(m.machineId));
         });
     }
 
     /** Row of a list: the columns a summary needs, not the findings. */
     public record SummaryRow(String machineId, String siteCode, MachineClass machineClass, Instant collectedAt,
             PhaseState clientsState, PhaseState siteSystemsState, PhaseState verifyState,
-            PhaseState disableLegacyState, Phase pendingRestartPhase, Boolean stale) {
+            PhaseState disableLegacyState, Phase pendingRestartPhase, Boolean stale, Boolean neverReported,
+            Instant retiredAt) {
 
         MachineSummary summary() {
             Map<Phase, PhaseState> phases = new EnumMap<>(Phase.class);
@@ -87,13 +91,16 @@ public class MachineQueries {
             phases.put(Phase.VERIFY, PhaseStates.shown(verifyState, stale, pendingRestartPhase == Phase.VERIFY));
             phases.put(Phase.DISABLE_LEGACY,
                     PhaseStates.shown(disableLegacyState, stale, pendingRestartPhase == Phase.DISABLE_LEGACY));
-            return new MachineSummary(machineId, siteCode, machineClass, collectedAt, phases);
+            return new MachineSummary(machineId, siteCode, machineClass, collectedAt, Boolean.TRUE.equals(neverReported),
+                    retiredAt != null, phases);
         }
     }
 
-    /** Page {@code page} (from 0) of {@code size} machines matching {@code filter}, in machine id order. */
-    public MachinePage list(MachineFilter filter, int page, int size) {
-        Instant staleBefore = phaseStates.staleBefore();
+    /** The HQL from-and-where of a filter, with its parameters. */
+    private record Where(StringBuilder hql, Map<String, Object> parameters) {
+    }
+
+    private static Where where(MachineFilter filter, Instant staleBefore) {
         StringBuilder where = new StringBuilder(" from Machine m where 1 = 1");
         Map<String, Object> parameters = new HashMap<>();
         filter.siteCode().ifPresent(site -> {
@@ -119,23 +126,59 @@ public class MachineQueries {
             where.append(" and function('jsonb_contains', m.findings, function('jsonb_build_array',"
                     + " function('jsonb_build_object', ").append(String.join(", ", members)).append("))) = true");
         }
-        TypedQuery<Long> count = em.createQuery("select count(m)" + where, Long.class);
-        parameters.forEach(count::setParameter);
+        filter.neverReported().ifPresent(never -> {
+            where.append(" and m.neverReported = :never");
+            parameters.put("never", never);
+        });
+        filter.retired().ifPresent(retired -> where.append(retired ? " and m.retiredAt is not null"
+                : " and m.retiredAt is null"));
+        return new Where(where, parameters);
+    }
+
+    private static final String SUMMARY = "select new " + SummaryRow.class.getName()
+            + "(m.machineId, m.siteCode, m.machineClass, m.collectedAt, m.clientsState, m.siteSystemsState,"
+            + " m.verifyState, m.disableLegacyState, m.pendingRestartPhase, " + STALE + ", m.neverReported, m.retiredAt)";
+
+    /** Page {@code page} (from 0) of {@code size} machines matching {@code filter}, in machine id order. */
+    public MachinePage list(MachineFilter filter, int page, int size) {
+        Instant staleBefore = phaseStates.staleBefore();
+        Where where = where(filter, staleBefore);
+        TypedQuery<Long> count = em.createQuery("select count(m)" + where.hql(), Long.class);
+        where.parameters().forEach(count::setParameter);
         long total = count.getSingleResult();
 
         List<MachineSummary> items = new ArrayList<>();
         if (total > (long) page * size) {
-            TypedQuery<SummaryRow> select = em.createQuery("select new " + SummaryRow.class.getName()
-                    + "(m.machineId, m.siteCode, m.machineClass, m.collectedAt, m.clientsState, m.siteSystemsState,"
-                    + " m.verifyState, m.disableLegacyState, m.pendingRestartPhase, " + STALE + ")" + where
-                    + " order by m.machineId",
+            TypedQuery<SummaryRow> select = em.createQuery(SUMMARY + where.hql() + " order by m.machineId",
                     SummaryRow.class);
-            parameters.forEach(select::setParameter);
+            where.parameters().forEach(select::setParameter);
             select.setParameter("staleBefore", staleBefore);
             select.setFirstResult(page * size).setMaxResults(size);
             select.getResultList().forEach(row -> items.add(row.summary()));
         }
         return new MachinePage(page, size, total, items);
+    }
+
+    /**
+     * Up to {@code n} machines matching {@code filter} whose id is after {@code after} (null: from the first), in
+     * machine id order: the CSV export reads the whole list this way, a part at a time, each part its own query.
+     */
+    @ActivateRequestContext
+    public List<MachineSummary> after(MachineFilter filter, String after, int n) {
+        Instant staleBefore = phaseStates.staleBefore();
+        Where where = where(filter, staleBefore);
+        if (after != null) {
+            where.hql().append(" and m.machineId > :after");
+            where.parameters().put("after", after);
+        }
+        TypedQuery<SummaryRow> select = em.createQuery(SUMMARY + where.hql() + " order by m.machineId",
+                SummaryRow.class);
+        where.parameters().forEach(select::setParameter);
+        select.setParameter("staleBefore", staleBefore);
+        select.setMaxResults(n);
+        List<MachineSummary> items = new ArrayList<>(n);
+        select.getResultList().forEach(row -> items.add(row.summary()));
+        return items;
     }
 
     /** The counts of {@link Progress}, computed by the database in one GROUP BY. */
@@ -149,11 +192,14 @@ public class MachineQueries {
         Map<String, Long> machinesBySite = new HashMap<>();
         Map<Phase, Map<PhaseState, Long>> totals = zeros();
         long machines = 0;
+        Map<String, Long> neverBySite = new HashMap<>();
+        long neverReported = 0;
         for (Object[] row : rows) {
             String site = (String) row[0];
             boolean stale = (Boolean) row[1];
             String pending = (String) row[6];
-            long n = ((Number) row[7]).longValue();
+            boolean never = (Boolean) row[7];
+            long n = ((Number) row[8]).longValue();
             Map<Phase, Map<PhaseState, Long>> siteCounts = bySite.computeIfAbsent(site, s -> zeros());
             for (Phase phase : Phase.values()) {
                 PhaseState shown = PhaseStates.shown(PhaseState.valueOf((String) row[2 + phase.ordinal()]), stale,
@@ -162,11 +208,16 @@ public class MachineQueries {
                 totals.get(phase).merge(shown, n, Long::sum);
             }
             machinesBySite.merge(site, n, Long::sum);
+            if (never) {
+                neverBySite.merge(site, n, Long::sum);
+                neverReported += n;
+            }
             machines += n;
         }
         List<Progress.Site> sites = new ArrayList<>(bySite.size());
-        bySite.forEach((site, counts) -> sites.add(new Progress.Site(site, counts, machinesBySite.get(site))));
-        return new Progress(sites, totals, machines, generatedAt);
+        bySite.forEach((site, counts) -> sites.add(new Progress.Site(site, counts, machinesBySite.get(site),
+                neverBySite.getOrDefault(site, 0L))));
+        return new Progress(sites, totals, machines, neverReported, generatedAt);
     }
 
     /** Machines with a FAIL or UNKNOWN result of each rule, most machines first; of one site, or of all. */

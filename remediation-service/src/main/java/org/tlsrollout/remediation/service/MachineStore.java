@@ -20,6 +20,9 @@ import org.tlsrollout.contracts.Phase;
  * evaluation of a machine wins, whatever the order in which they come and however often: a row is only replaced by
  * one with a later {@code collected_at}; an equal one is the same snapshot again (a replay) and leaves the row.
  * <p>
+ * A machine known only from inventory ({@code never_reported}, no {@code collected_at}) takes its first evaluation
+ * whole; a retired machine comes back with an evaluation collected after its retirement.
+ * <p>
  * The columns of the jobs ({@code pending_restart_*}; the job seq has a table of its own) are never written from an evaluation, with
  * one exception: an evaluation whose {@code lastBootAt} is not before {@code pending_restart_since} shows that the
  * machine restarted after the job that asked for it was reported, and ends PENDING_RESTART. (Boot times are whole
@@ -66,8 +69,10 @@ public class MachineStore {
                 pending_restart_phase = CASE WHEN excluded.last_boot_at >= m.pending_restart_since
                     THEN NULL ELSE m.pending_restart_phase END,
                 pending_restart_since = CASE WHEN excluded.last_boot_at >= m.pending_restart_since
-                    THEN NULL ELSE m.pending_restart_since END
-            WHERE excluded.collected_at > m.collected_at
+                    THEN NULL ELSE m.pending_restart_since END,
+                never_reported = false,
+                retired_at = CASE WHEN excluded.collected_at > m.retired_at THEN NULL ELSE m.retired_at END
+            WHERE m.collected_at IS NULL OR excluded.collected_at > m.collected_at
             """;
 
     private final AgroalDataSource dataSource;

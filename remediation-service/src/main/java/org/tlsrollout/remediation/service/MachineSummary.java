@@ -13,5 +13,7 @@ public record MachineSummary(
         String siteCode,
         @Schema(enumeration = {"client", "site-system"}) MachineClass machineClass,
         Instant lastSnapshotAt,
+        @Schema(description = "known from inventory only: no snapshot yet") boolean neverReported,
+        @Schema(description = "retired by an operator: counts nowhere") boolean retired,
         Map<Phase, PhaseState> phases) {
 }

@@ -2,16 +2,20 @@ package org.tlsrollout.remediation.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.tlsrollout.contracts.EvaluationEvent;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
 import org.tlsrollout.contracts.Role;
+import org.tlsrollout.contracts.RuleId;
 import org.tlsrollout.contracts.RuleResult;
 import org.tlsrollout.contracts.RuleStatus;
 
@@ -78,6 +82,7 @@ public record MachineUpdate(
                 throw new InvalidEvaluationException("results holds a null entry");
             }
         }
+        List<RuleResult> all = event.isCompact() ? expand(event, results) : results;
         return new MachineUpdate(
                 machineId,
                 event.siteCode(),
@@ -91,7 +96,7 @@ public record MachineUpdate(
                 event.sequence(),
                 timestamp("lastBootAt", event.lastBootAt()),
                 event.catalogVersion(),
-                phases(event.phases(), results),
+                phases(event.phases(), all),
                 findings(results));
     }
 
@@ -113,6 +118,35 @@ public record MachineUpdate(
             phases.put(phase, state);
         }
         return phases;
+    }
+
+    /**
+     * The compact form (api.md) as the full one: every rule of {@code passed} a PASS, of {@code notApplicable} a
+     * NOT_APPLICABLE, each in the phase it has on a machine of the event's class, so that a phase the event leaves out
+     * gets the same state from both forms. A rule named twice (in results, passed or notApplicable) is refused.
+     */
+    private static List<RuleResult> expand(EvaluationEvent event, List<RuleResult> results) {
+        List<RuleResult> all = new ArrayList<>(results);
+        Set<RuleId> named = EnumSet.noneOf(RuleId.class);
+        for (RuleResult r : results) {
+            if (r.ruleId() != null && !named.add(r.ruleId())) {
+                throw new InvalidEvaluationException("results names " + r.ruleId() + " twice");
+            }
+        }
+        for (RuleStatus status : List.of(RuleStatus.PASS, RuleStatus.NOT_APPLICABLE)) {
+            List<RuleId> ids = status == RuleStatus.PASS ? event.passed() : event.notApplicable();
+            String field = status == RuleStatus.PASS ? "passed" : "notApplicable";
+            for (RuleId id : ids == null ? List.<RuleId>of() : ids) {
+                if (id == null) {
+                    throw new InvalidEvaluationException(field + " holds a null entry");
+                }
+                if (!named.add(id)) {
+                    throw new InvalidEvaluationException(field + " names " + id + ", which the evaluation names already");
+                }
+                all.add(new RuleResult(id, status, id.severity(), id.phaseFor(event.machineClass()), null, null, List.of()));
+            }
+        }
+        return all;
     }
 
     private static String findings(List<RuleResult> results) {

@@ -22,6 +22,8 @@ public record MachineView(
         String siteCode,
         @Schema(enumeration = {"client", "site-system"}) MachineClass machineClass,
         Instant lastSnapshotAt,
+        @Schema(description = "known from inventory only: no snapshot yet") boolean neverReported,
+        @Schema(description = "retired by an operator: counts nowhere") boolean retired,
         Map<Phase, PhaseState> phases,
         List<RuleResult> findings,
         List<JobSummary> jobs) {

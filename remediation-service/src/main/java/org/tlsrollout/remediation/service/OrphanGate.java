@@ -19,7 +19,8 @@ import org.tlsrollout.remediation.Machine;
 /**
  * The orphan gate of rules.md: a {@code DISABLE_LEGACY} wave for a site is refused unless every machine of that site
  * that is not STALE is COMPLIANT or NOT_APPLICABLE in CLIENTS, SITE_SYSTEMS and VERIFY (PENDING_RESTART is not ready:
- * the change is not in effect before the restart). Stale machines block too, unless the wave acknowledges them.
+ * the change is not in effect before the restart). Stale machines block too, unless the wave acknowledges them;
+ * machines known from inventory that never reported always block; retired machines count nowhere.
  * The refusal counts the blocking machines by phase (a machine may block in several) and lists up to
  * {@value #MAX_IDS} of their ids.
  */
@@ -30,8 +31,8 @@ public final class OrphanGate {
 
     private static final String BLOCKING = """
             WITH m AS (
-                SELECT machine_id, collected_at < ? AS stale, %s
-                FROM machine WHERE site_code = ANY(?)
+                SELECT machine_id, COALESCE(collected_at < ?, false) AS stale, never_reported, %s
+                FROM machine WHERE site_code = ANY(?) AND retired_at IS NULL
             )
             SELECT * FROM m WHERE (stale AND NOT ?) OR (NOT stale AND (%s))
             """.formatted(
@@ -54,7 +55,9 @@ public final class OrphanGate {
             @Schema(description = "distinct machines that block") long total,
             @Schema(description = "machines not ready in each guarded phase (one machine may count in several)")
             Map<Phase, Long> byPhase,
-            @Schema(description = "stale machines that block (0 when the wave acknowledges stale machines)") long stale) {
+            @Schema(description = "stale machines that block (0 when the wave acknowledges stale machines)") long stale,
+            @Schema(description = "machines known from inventory that never reported: they always block, until"
+                    + " retired") long neverReported) {
     }
 
     /**
@@ -67,7 +70,7 @@ public final class OrphanGate {
 
         /** The gate of a phase it does not guard: open, nothing blocks. */
         public static Status notGuarded() {
-            return new Status(true, new Blocking(0, zeros(), 0), List.of());
+            return new Status(true, new Blocking(0, zeros(), 0, 0), List.of());
         }
 
         /** The 409 problem details of a refusal (rules.md), with the counts and ids as extension members. */
@@ -76,7 +79,9 @@ public final class OrphanGate {
                     + " are not ready for DISABLE_LEGACY: every machine that is not STALE must be COMPLIANT or"
                     + " NOT_APPLICABLE in CLIENTS, SITE_SYSTEMS and VERIFY"
                     + (blocking.stale() > 0 ? ", and " + blocking.stale() + " stale machine(s) block unless the wave"
-                            + " sets acknowledgeStale" : "");
+                            + " sets acknowledgeStale" : "")
+                    + (blocking.neverReported() > 0 ? "; " + blocking.neverReported() + " machine(s) known from inventory"
+                            + " never reported (retire them if they are gone)" : "");
             return new ProblemException(Problem.of(409, "orphan-gate", "Orphan gate closed", detail)
                     .with("blocking", blocking)
                     .with("machines", machines));
@@ -90,7 +95,8 @@ public final class OrphanGate {
         long stale;
         Map<Phase, Long> byPhase = zeros();
         String[] siteArray = sites.toArray(String[]::new);
-        String counts = "SELECT count(*), count(*) FILTER (WHERE stale)"
+        long never;
+        String counts = "SELECT count(*), count(*) FILTER (WHERE stale), count(*) FILTER (WHERE never_reported)"
                 + GUARDED.stream().map(p -> ", count(*) FILTER (WHERE NOT stale AND " + p.name().toLowerCase() + ")")
                         .reduce("", String::concat)
                 + " FROM (" + BLOCKING + ") b";
@@ -100,8 +106,9 @@ public final class OrphanGate {
                 rs.next();
                 total = rs.getLong(1);
                 stale = rs.getLong(2);
+                never = rs.getLong(3);
                 for (int i = 0; i < GUARDED.size(); i++) {
-                    byPhase.put(GUARDED.get(i), rs.getLong(3 + i));
+                    byPhase.put(GUARDED.get(i), rs.getLong(4 + i));
                 }
             }
         }
@@ -117,7 +124,7 @@ public final class OrphanGate {
                 }
             }
         }
-        return new Status(total == 0, new Blocking(total, byPhase, stale), ids);
+        return new Status(total == 0, new Blocking(total, byPhase, stale, never), ids);
     }
 
     private static void bind(Connection c, PreparedStatement statement, Instant staleBefore, String[] sites,

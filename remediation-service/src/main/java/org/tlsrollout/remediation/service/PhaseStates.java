@@ -85,8 +85,8 @@ public class PhaseStates {
                     + " and m.pendingRestartPhase = :pendingPhase",
                     Map.of("notApplicable", PhaseState.NOT_APPLICABLE, "staleBefore", staleBefore,
                             "pendingPhase", phase));
-            // Stored so, fresh, and no restart pending in this phase.
-            default -> new Filter(stored + " = :state and m.collectedAt >= :staleBefore"
+            // Stored so, fresh (or never reported: not stale), and no restart pending in this phase.
+            default -> new Filter(stored + " = :state and (m.collectedAt is null or m.collectedAt >= :staleBefore)"
                     + " and (m.pendingRestartPhase is null or m.pendingRestartPhase <> :pendingPhase)",
                     Map.of("state", state, "staleBefore", staleBefore, "pendingPhase", phase));
         };

@@ -260,18 +260,22 @@ public class WaveEngine {
     /** Turns the ISSUED jobs past their {@code exp} EXPIRED, a chunk per transaction. */
     void expire() {
         while (!stopping) {
-            int expired = QuarkusTransaction.requiringNew().call(() -> {
+            List<JobEvent> expired = QuarkusTransaction.requiringNew().call(() -> {
                 try (Connection c = dataSource.getConnection()) {
                     return expireChunk(c);
                 }
             });
-            if (expired < EXPIRE_CHUNK) {
+            // Counted once committed.
+            for (JobEvent e : expired) {
+                metrics.jobExpired(e.phase());
+            }
+            if (expired.size() < EXPIRE_CHUNK) {
                 return;
             }
         }
     }
 
-    private static int expireChunk(Connection c) throws SQLException {
+    private static List<JobEvent> expireChunk(Connection c) throws SQLException {
         List<JobEvent> events = new ArrayList<>();
         Instant now = Instant.now();
         try (PreparedStatement update = c.prepareStatement("""
@@ -288,7 +292,7 @@ public class WaveEngine {
             }
         }
         Outbox.add(c, events);
-        return events.size();
+        return events;
     }
 
     /**

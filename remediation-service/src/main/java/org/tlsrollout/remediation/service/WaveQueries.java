@@ -44,20 +44,45 @@ public class WaveQueries {
 
     /** Every wave, newest first. */
     public List<WaveView> waves() {
+        return waves(null, 0, null).items();
+    }
+
+    /** A page of waves and how many match in all. */
+    public record Page(List<WaveView> items, long total) {
+    }
+
+    /** The waves in {@code state} (null: all), newest first; page {@code page} of {@code size} (null: all of them). */
+    public Page waves(WaveState state, int page, Integer size) {
         try (Connection c = dataSource.getConnection()) {
             List<Wave> waves = new ArrayList<>();
-            try (PreparedStatement select = c.prepareStatement(
-                    "SELECT " + Wave.COLUMNS + " FROM wave w ORDER BY w.created_at DESC, w.id");
-                    ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    waves.add(Wave.read(rs));
+            String where = state == null ? "" : " WHERE w.state = ?";
+            long total;
+            try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM wave w" + where)) {
+                if (state != null) {
+                    count.setString(1, state.name());
+                }
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            try (PreparedStatement select = c.prepareStatement("SELECT " + Wave.COLUMNS + " FROM wave w" + where
+                    + " ORDER BY w.created_at DESC, w.id" + (size == null ? "" : " LIMIT " + size + " OFFSET "
+                    + (long) page * size))) {
+                if (state != null) {
+                    select.setString(1, state.name());
+                }
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        waves.add(Wave.read(rs));
+                    }
                 }
             }
             List<WaveView> views = new ArrayList<>(waves.size());
             for (Wave wave : waves) {
                 views.add(view(c, wave));
             }
-            return views;
+            return new Page(views, total);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the waves: " + e.getMessage(), e);
         }

@@ -50,6 +50,7 @@ public class WaveService {
             WHERE m.site_code = ANY(?)
               AND m.%1$s = 'NONCOMPLIANT'
               AND m.collected_at >= ?
+              AND m.retired_at IS NULL
               AND m.pending_restart_phase IS DISTINCT FROM ?
               AND (cardinality(?::text[]) = 0 OR m.roles && ?::text[])
               AND (cardinality(?::text[]) = 0
@@ -206,11 +207,38 @@ public class WaveService {
 
     /** Creates the wave (PLANNED; the engine starts it at once), or refuses it (orphan gate: 409). */
     public WaveView create(WaveRequest request, String actor) {
+        return create(request, actor, null).wave();
+    }
+
+    /**
+     * What a create request did.
+     *
+     * @param repeated true when an earlier request with the same {@code Idempotency-Key} and body made the wave
+     */
+    public record Created(WaveView wave, boolean repeated) {
+    }
+
+    /** The {@code Idempotency-Key} header's syntax (api.md): 1 to 128 printable ASCII characters. */
+    public static final Pattern IDEMPOTENCY_KEY = Pattern.compile("^[\\x20-\\x7E]{1,128}$");
+
+    /**
+     * Creates the wave; with an {@code idempotencyKey}, a repeat of the same key and body answers the wave the first
+     * request made and creates nothing, and the same key with another body is refused (422). The key is stored in the
+     * wave's transaction: its primary key makes a concurrent repeat wait for the first to commit, then find it.
+     */
+    public Created create(WaveRequest request, String actor, String idempotencyKey) {
         Spec spec = validate(request);
         Instant staleBefore = phaseStates.staleBefore();
         String id = UUID.randomUUID().toString();
-        QuarkusTransaction.requiringNew().timeout(createTimeoutSeconds).call(() -> {
+        String digest = idempotencyKey == null ? null : digest(request);
+        String existing = QuarkusTransaction.requiringNew().timeout(createTimeoutSeconds).call(() -> {
             try (Connection c = dataSource.getConnection()) {
+                if (idempotencyKey != null) {
+                    String earlier = claimKey(c, idempotencyKey, digest, id, actor);
+                    if (earlier != null) {
+                        return earlier;
+                    }
+                }
                 if (spec.phase() == Phase.DISABLE_LEGACY) {
                     OrphanGate.Status gate = OrphanGate.check(c, spec.sites(), spec.acknowledgeStale(), staleBefore);
                     if (!gate.open()) {
@@ -234,7 +262,7 @@ public class WaveService {
                     targeted = insert.executeUpdate();
                 }
                 int batchSize = batchSize(spec, targeted);
-                int batches = size(c, id, targeted, batchSize);
+                int batches = size(c, id, targeted, batchSize, spec.phase());
                 WaveStore.event(c, id, actor, "create", null, WaveState.PLANNED, String.format(Locale.ROOT,
                         "%d machine(s) targeted in %d batch(es) of %d%s%s", targeted, batches, batchSize,
                         spec.percent() == null ? "" : " (" + spec.percent() + "%)",
@@ -242,13 +270,60 @@ public class WaveService {
             }
             return null;
         });
+        if (existing != null) {
+            return new Created(view(existing), true);
+        }
         engine.kick();
-        return view(id);
+        return new Created(view(id), false);
+    }
+
+    /**
+     * Stores the key for the wave about to be made; when another request stored it first (waiting for its commit),
+     * answers that request's wave id, or 422 when its body differed.
+     */
+    private static String claimKey(Connection c, String key, String digest, String waveId, String actor)
+            throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO wave_idempotency_key (idempotency_key,"
+                + " request_sha256, wave_id, created_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            insert.setString(1, key);
+            insert.setString(2, digest);
+            insert.setString(3, waveId);
+            insert.setString(4, actor);
+            if (insert.executeUpdate() == 1) {
+                return null;
+            }
+        }
+        try (PreparedStatement select = c.prepareStatement(
+                "SELECT request_sha256, wave_id FROM wave_idempotency_key WHERE idempotency_key = ?")) {
+            select.setString(1, key);
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("the Idempotency-Key row vanished");
+                }
+                if (!rs.getString(1).equals(digest)) {
+                    throw new ProblemException(Problem.of(422, "idempotency-key-reused", "Idempotency-Key reused",
+                            "the Idempotency-Key '" + key + "' was used with another request body"));
+                }
+                return rs.getString(2);
+            }
+        }
+    }
+
+    /** SHA-256 of the request as JSON (a record: its members always in the same order). */
+    private static String digest(WaveRequest request) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(org.tlsrollout.contracts.Json.MAPPER.writeValueAsBytes(request)));
+        } catch (java.security.NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot digest the request: " + e.getMessage(), e);
+        }
     }
 
     /** Records how many machines a new wave targets and in how many batches; returns the batches. */
-    private static int size(Connection c, String waveId, int targeted, int batchSize) throws java.sql.SQLException {
-        int batches = batches(targeted, batchSize);
+    private static int size(Connection c, String waveId, int targeted, int batchSize, Phase phase)
+            throws java.sql.SQLException {
+        int batches = phase == Phase.SITE_SYSTEMS || phase == Phase.DISABLE_LEGACY
+                ? siteSystemBatches(c, waveId, batchSize) : batches(targeted, batchSize);
         try (PreparedStatement update = c.prepareStatement(
                 "UPDATE wave SET targeted = ?, batch_size = ?, batches = ? WHERE id = ?")) {
             update.setInt(1, targeted);
@@ -261,8 +336,50 @@ public class WaveService {
     }
 
     /**
-     * A new wave restoring, on the machines where {@code id}'s jobs wrote registry values (they SUCCEEDED, or FAILED
-     * after writing some), the values those jobs recorded; same phase, sites and batching. Installed updates and
+     * Re-orders the batches of a site-system wave ({@link SiteSystemBatches}): at most half of one role of a site per
+     * batch, site servers and site database servers last. Returns how many batches it holds.
+     */
+    private static int siteSystemBatches(Connection c, String waveId, int batchSize) throws SQLException {
+        List<SiteSystemBatches.Target> targets = new ArrayList<>();
+        try (PreparedStatement select = c.prepareStatement("SELECT t.machine_id, m.site_code, m.roles FROM wave_target t"
+                + " JOIN machine m ON m.machine_id = t.machine_id WHERE t.wave_id = ? ORDER BY t.batch, md5(t.machine_id || ?)")) {
+            select.setString(1, waveId);
+            select.setString(2, waveId);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    java.util.Set<org.tlsrollout.contracts.Role> roles = java.util.EnumSet.noneOf(
+                            org.tlsrollout.contracts.Role.class);
+                    java.sql.Array array = rs.getArray(3);
+                    for (String role : array == null ? new String[0] : (String[]) array.getArray()) {
+                        try {
+                            roles.add(org.tlsrollout.contracts.Role.valueOf(role));
+                        } catch (IllegalArgumentException e) {
+                            // a role this service does not know groups nothing
+                        }
+                    }
+                    targets.add(new SiteSystemBatches.Target(rs.getString(1), rs.getString(2), roles));
+                }
+            }
+        }
+        java.util.Map<String, Integer> plan = SiteSystemBatches.plan(targets, batchSize);
+        String[] ids = plan.keySet().toArray(String[]::new);
+        Integer[] batches = new Integer[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            batches[i] = plan.get(ids[i]);
+        }
+        try (PreparedStatement update = c.prepareStatement("UPDATE wave_target t SET batch = u.batch"
+                + " FROM unnest(?::text[], ?::int[]) AS u(machine_id, batch) WHERE t.wave_id = ? AND t.machine_id = u.machine_id")) {
+            update.setArray(1, c.createArrayOf("text", ids));
+            update.setArray(2, c.createArrayOf("integer", batches));
+            update.setString(3, waveId);
+            update.executeUpdate();
+        }
+        return SiteSystemBatches.count(plan);
+    }
+
+    /**
+     * A new wave undoing, on the machines where {@code id}'s jobs SUCCEEDED, those jobs: UNDO_JOB of each (newest
+     * first) then RESTART, never values (rules.md); same phase, sites and batching. Installed updates and
      * software are not undone. The wave must no longer issue jobs by itself (not PLANNED nor RUNNING).
      */
     public WaveView rollback(String id, String actor) {
@@ -285,8 +402,7 @@ public class WaveService {
                         FROM (SELECT j.machine_id, row_number() OVER (ORDER BY md5(j.machine_id || ?)) AS rn,
                                   COALESCE(?::bigint, greatest(1, (count(*) OVER () * ?::bigint + 99) / 100)) AS size
                               FROM (SELECT DISTINCT machine_id FROM job WHERE wave_id = ?
-                                    AND state IN ('SUCCEEDED', 'FAILED')
-                                    AND jsonb_array_length(COALESCE(previous_values, '[]'::jsonb)) > 0) j) s
+                                    AND state = 'SUCCEEDED') j) s
                         """)) {
                     insert.setString(1, rollbackId);
                     insert.setString(2, rollbackId);
@@ -297,11 +413,11 @@ public class WaveService {
                     targeted = insert.executeUpdate();
                 }
                 int batchSize = batchSize(spec, targeted);
-                int batches = size(c, rollbackId, targeted, batchSize);
+                int batches = size(c, rollbackId, targeted, batchSize, spec.phase());
                 WaveStore.event(c, rollbackId, actor, "create", null, WaveState.PLANNED, String.format(Locale.ROOT,
-                        "rollback of wave %s: restores the registry values its jobs recorded on %d machine(s), in %d"
-                                + " batch(es) of %d, then restarts them; updates and software it installed are not"
-                                + " undone", id, targeted, batches, batchSize));
+                        "rollback of wave %s: undoes the jobs that succeeded on %d machine(s) (UNDO_JOB, from each"
+                                + " agent's undo log), in %d batch(es) of %d, then restarts them; updates and software it"
+                                + " installed are not undone", id, targeted, batches, batchSize));
                 WaveStore.event(c, id, actor, "rollback", original.state(), original.state(),
                         "rolled back by wave " + rollbackId);
             }

@@ -40,6 +40,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.contracts.EvaluationEvent;
+import org.tlsrollout.contracts.MachineClass;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
 import org.tlsrollout.contracts.RuleId;
@@ -177,10 +178,14 @@ class EvaluationFlowTest {
         EvaluationEvent wrongType = evaluation(newMachineId("typed"), site, now(), allPhases(PhaseState.COMPLIANT));
         ProducerRecord<String, String> snapshotTyped = record(wrongType);
         snapshotTyped.headers().remove("ce_type").add("ce_type", "org.tlsrollout.snapshot.v1".getBytes(UTF_8));
+        EvaluationEvent untyped = evaluation(newMachineId("untyped"), site, now(), allPhases(PhaseState.COMPLIANT));
+        ProducerRecord<String, String> noType = record(untyped);
+        noType.headers().remove("ce_type");
         send(List.of(
                 record(null, badKey, badValue),
                 record(null, "not-" + wrongKey.machineId(), json(wrongKey)),
                 snapshotTyped,
+                noType,
                 record(after)));
 
         awaitMachines(after);
@@ -205,6 +210,48 @@ class EvaluationFlowTest {
         });
         get("/api/v1/machines/" + wrongType.machineId()).then().statusCode(404);
         get("/api/v1/machines/" + badKey).then().statusCode(404);
+        // And one without any ce_type.
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(deadLetters()).anySatisfy(r -> {
+            assertThat(r.key()).isEqualTo(untyped.machineId());
+            assertThat(header(r, "dead-letter-reason")).startsWith("the record has no ce_type header");
+        }));
+        get("/api/v1/machines/" + untyped.machineId()).then().statusCode(404);
+    }
+
+    @Test
+    void theCompactFormGivesTheSameMachineAsTheFullOne() {
+        String site = newSite();
+        Instant at = now();
+        // Phases left out: the service derives them from the results, which the compact form names in part only.
+        RuleResult fail = schannelFail();
+        RuleResult unknown = result(RuleId.DOTNET_VERSION, RuleStatus.UNKNOWN, Phase.CLIENTS);
+        List<RuleId> passed = List.of(RuleId.DOTNET_STRONG_CRYPTO, RuleId.REBOOT_COMPLETED, RuleId.TLS12_HANDSHAKE);
+        List<RuleId> notApplicable = List.of(RuleId.SCHANNEL_LEGACY_DISABLED, RuleId.SQL_SERVER_TLS12,
+                RuleId.KNOWN_TLS_ERRORS);
+        List<RuleResult> everyResult = new java.util.ArrayList<>(List.of(fail, unknown));
+        passed.forEach(id -> everyResult.add(result(id, RuleStatus.PASS, id.phaseFor(MachineClass.CLIENT))));
+        notApplicable.forEach(id -> everyResult.add(result(id, RuleStatus.NOT_APPLICABLE, id.phaseFor(MachineClass.CLIENT))));
+        EvaluationEvent full = form(newMachineId("full"), site, at, everyResult, null, null);
+        EvaluationEvent compact = form(newMachineId("compact"), site, at, List.of(fail, unknown), passed, notApplicable);
+        assertThat(compact.isCompact()).isTrue();
+        assertThat(full.isCompact()).isFalse();
+        send(full, compact);
+        awaitMachines(full, compact);
+
+        JsonPath fromFull = get("/api/v1/machines/" + full.machineId()).jsonPath();
+        JsonPath fromCompact = get("/api/v1/machines/" + compact.machineId()).jsonPath();
+        assertThat(fromCompact.getMap("phases")).isEqualTo(fromFull.getMap("phases"));
+        assertThat(fromFull.getMap("phases")).containsEntry("CLIENTS", "NONCOMPLIANT")
+                .containsEntry("SITE_SYSTEMS", "NOT_APPLICABLE").containsEntry("VERIFY", "COMPLIANT")
+                .containsEntry("DISABLE_LEGACY", "NOT_APPLICABLE");
+        assertThat(fromCompact.getList("findings")).isEqualTo(fromFull.getList("findings")).hasSize(2);
+    }
+
+    private static EvaluationEvent form(String machineId, String site, Instant at, List<RuleResult> results,
+            List<RuleId> passed, List<RuleId> notApplicable) {
+        return new EvaluationEvent(machineId, site, java.util.UUID.randomUUID().toString(), at, "1",
+                MachineClass.CLIENT, results, null, at.plusSeconds(1), at.plusSeconds(2), "6.1",
+                List.of(org.tlsrollout.contracts.Role.CLIENT), at.minus(Duration.ofDays(1)), 1L, passed, notApplicable);
     }
 
     @Test

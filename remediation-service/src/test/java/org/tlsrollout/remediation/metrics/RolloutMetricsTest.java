@@ -48,6 +48,29 @@ class RolloutMetricsTest {
     @Inject
     RolloutMetrics metrics;
 
+    @Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
+    @Test
+    void oneInstancePublishesTheEstateGaugesAnotherOneNothing() throws Exception {
+        metrics.refresh();
+        assertThat(metrics.publishesGauges()).isTrue();
+        // Another instance's session cannot take the lock while this one holds it.
+        try (java.sql.Connection other = dataSource.getConnection();
+                java.sql.PreparedStatement lock = other.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            lock.setLong(1, RolloutMetrics.GAUGE_LOCK);
+            try (java.sql.ResultSet rs = lock.executeQuery()) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).isFalse();
+            }
+        }
+        // Released (as at shutdown), taken again at the next refresh.
+        metrics.release();
+        metrics.refresh();
+        assertThat(metrics.publishesGauges()).isTrue();
+        assertThat(RestAssured.get("/q/metrics").asString()).contains("tlsrollout_waves{");
+    }
+
     @Test
     void countsMachinesPerSitePhaseAndState() {
         String site = newSite();
@@ -64,6 +87,7 @@ class RolloutMetricsTest {
 
         String text = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(text).contains("# TYPE tlsrollout_machines gauge");
+        assertThat(text).containsPattern("tlsrollout_build_info\\{[^}]*service=\"remediation-service\"[^}]*\\} 1\\.0");
         Map<Map<String, String>, Double> samples = samples(text);
         assertThat(samples).isNotEmpty();
         assertThat(samples.keySet()).allSatisfy(labels -> assertThat(labels).containsOnlyKeys("site", "phase", "state"));

@@ -73,7 +73,8 @@ class MachineQueryTest {
         assertThat(ids).containsExactlyInAnyOrder(a1.machineId(), a2.machineId(), a3Stale.machineId()).isSorted();
         assertThat(page.getList("items.siteCode")).containsOnly(siteA);
         Map<String, Object> item = page.getMap("items.find { it.machineId == '" + a1.machineId() + "' }");
-        assertThat(item).containsOnlyKeys("machineId", "siteCode", "machineClass", "lastSnapshotAt", "phases");
+        assertThat(item).containsOnlyKeys("machineId", "siteCode", "machineClass", "lastSnapshotAt", "neverReported", "retired",
+                "phases");
         assertThat(item.get("machineClass")).isEqualTo("client");
         assertThat(Instant.parse((String) item.get("lastSnapshotAt"))).isEqualTo(a1.collectedAt());
         assertThat(item.get("phases")).isEqualTo(Map.of("CLIENTS", "NONCOMPLIANT", "SITE_SYSTEMS", "COMPLIANT",

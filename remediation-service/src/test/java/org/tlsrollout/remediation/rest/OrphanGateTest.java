@@ -106,8 +106,12 @@ class OrphanGateTest {
         assertThat(created.getString("phase")).isEqualTo("DISABLE_LEGACY");
         assertThat(created.getInt("counts.targeted")).isEqualTo(3);
         assertThat(created.getBoolean("acknowledgeStale")).isFalse();
+        // Three management points of one site: one a batch, never two restarting together.
+        assertThat(created.getInt("batches")).isEqualTo(3);
+        String first = TestRollout.awaitWithJobs(List.of(ready.machineId(), clientDone.machineId(),
+                bothDone.machineId()), 1).get(0);
         // The jobs disable the legacy protocols, then restart.
-        assertThat(TestRollout.payload(awaitJob(ready.machineId()).get("jws")).path("actions").size()).isEqualTo(13);
+        assertThat(TestRollout.payload(awaitJob(first).get("jws")).path("actions").size()).isEqualTo(13);
     }
 
     @Test

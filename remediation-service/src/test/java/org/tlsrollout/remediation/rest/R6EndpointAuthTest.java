@@ -43,9 +43,13 @@ class R6EndpointAuthTest {
         if (token != null) {
             request = request.auth().oauth2(token);
         }
-        if (op.contentType() != null) {
+        if (op.contentType() != null && op.contentType().contains("json")) {
             request = request.contentType(op.contentType()).body(Map.of("machineId", machineId, "outcome", "FAILED",
                     "phase", "CLIENTS", "sites", List.of("ZZZ"), "maxFailureRate", 0.1));
+        } else if (op.contentType() != null) {
+            // Text bodies (the inventory's CSV): a line naming the machine.
+            request = request.contentType(op.contentType()).body(("machineId,siteCode,roles,osVersion,lastSeenAt\n"
+                    + machineId + ",ZZZ,,,\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         return request.request(op.method(), op.pathFor(machineId));
     }

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.contracts.Action;
+import org.tlsrollout.contracts.ActionType;
 import org.tlsrollout.contracts.EvaluationEvent;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.Phase;
@@ -43,8 +44,8 @@ import org.tlsrollout.remediation.TestRollout;
 import org.tlsrollout.remediation.service.WaveEngine;
 
 /**
- * POST /api/v1/waves/{id}/rollback: a new wave whose signed jobs set back the previous values the agents recorded, on
- * the machines where the wave's jobs wrote registry values.
+ * POST /api/v1/waves/{id}/rollback: a new wave whose signed jobs undo, by id (UNDO_JOB), the jobs of the wave that
+ * succeeded, then restart; never values (rules.md).
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
@@ -64,7 +65,7 @@ class RollbackTest {
     }
 
     @Test
-    void aRollbackRestoresTheRecordedPreviousValuesAndTheDefaultsOfAbsentOnes() {
+    void aRollbackUndoesTheSucceededJobsByIdAndNeverSendsValues() {
         String site = newSite();
         EvaluationEvent win7 = client("rb7", site, "6.1");
         EvaluationEvent win10 = client("rb10", site, "10.0.19045");
@@ -84,16 +85,11 @@ class RollbackTest {
                 previous(SCH_TLS12_CLIENT, "Enabled", null),
                 previous(SCH_TLS12_CLIENT, "DisabledByDefault", null),
                 previous(RegistryKeys.NET4, "SchUseStrongCrypto", 0L),
-                previous(RegistryKeys.WINHTTP, DSP, null),
-                // Not a value the job wrote: never "restored".
-                previous(RegistryKeys.FIPS, "Enabled", 1L)));
-        report(win10.machineId(), awaitJob(win10.machineId()).get("jobId"), "SUCCEEDED", List.of(
-                previous(SCH_TLS12_CLIENT, "Enabled", null),
-                previous(SCH_TLS12_CLIENT, "DisabledByDefault", 1L),
-                previous(RegistryKeys.NET4, "SchUseStrongCrypto", null),
-                previous(RegistryKeys.WINHTTP, DSP, 0x20L)));
+                previous(RegistryKeys.WINHTTP, DSP, null)));
+        String job10 = awaitJob(win10.machineId()).get("jobId");
+        // Reports no previous value at all: its job is undone all the same, from the agent's own undo log.
+        report(win10.machineId(), job10, "SUCCEEDED", List.of());
         report(failedEarly.machineId(), awaitJob(failedEarly.machineId()).get("jobId"), "FAILED", List.of());
-        // Failed after writing the first value: that one is restored.
         report(failedLate.machineId(), awaitJob(failedLate.machineId()).get("jobId"), "FAILED", List.of(
                 previous(SCH_TLS12_CLIENT, "Enabled", null)));
         awaitWaveState(waveId, "COMPLETED");
@@ -109,40 +105,31 @@ class RollbackTest {
         assertThat(rollback.getString("phase")).isEqualTo("CLIENTS");
         assertThat(rollback.getList("sites")).containsExactly(site);
         assertThat(rollback.getInt("batchSize")).isEqualTo(10);
-        assertThat(rollback.getInt("counts.targeted")).isEqualTo(3);
-        assertThat(rollback.getString("history[0].detail")).contains("not undone");
+        // Only the machines whose job succeeded.
+        assertThat(rollback.getInt("counts.targeted")).isEqualTo(2);
+        assertThat(rollback.getString("history[0].detail")).contains("UNDO_JOB", "not undone");
         assertThat(wave(waveId).getList("history.action")).contains("rollback");
 
-        // Windows 7: absent TLS 1.2 values meant off; absent WinHTTP meant 0xA0.
         JsonNode r7 = payload(awaitJob(win7.machineId()).get("jws"));
         assertThat(r7.path("wave").asText()).isEqualTo(rollbackId);
-        assertThat(r7.path("rules")).extracting(JsonNode::asText).containsExactly("SCHANNEL_TLS12_CLIENT",
+        assertThat(r7.path("rules")).extracting(JsonNode::asText).containsExactlyInAnyOrder("SCHANNEL_TLS12_CLIENT",
                 "DOTNET_STRONG_CRYPTO", "WINHTTP_DEFAULT_SECURE_PROTOCOLS");
-        assertThat(sets(r7)).containsExactly(
-                Action.setDword(SCH_TLS12_CLIENT, "Enabled", 0),
-                Action.setDword(SCH_TLS12_CLIENT, "DisabledByDefault", 1),
-                Action.setDword(RegistryKeys.NET4, "SchUseStrongCrypto", 0),
-                Action.setDword(RegistryKeys.WINHTTP, DSP, 0xA0));
-        assertThat(last(r7).path("type").asText()).isEqualTo("RESTART");
-        // Windows 10: absent SChannel values meant on; the recorded ones are restored as they were.
+        assertThat(actionsOf(r7)).containsExactly(Action.undoJob(job7.get("jobId")),
+                Action.restart("rollback of wave " + waveId
+                        + ": the restored registry values take effect after a restart"));
         JsonNode r10 = payload(awaitJob(win10.machineId()).get("jws"));
-        assertThat(sets(r10)).containsExactly(
-                Action.setDword(SCH_TLS12_CLIENT, "Enabled", 1),
-                Action.setDword(SCH_TLS12_CLIENT, "DisabledByDefault", 1),
-                Action.setDword(RegistryKeys.NET4, "SchUseStrongCrypto", 0),
-                Action.setDword(RegistryKeys.WINHTTP, DSP, 0x20));
-        assertThat(last(r10).path("type").asText()).isEqualTo("RESTART");
-        JsonNode rHalf = payload(awaitJob(failedLate.machineId()).get("jws"));
-        assertThat(sets(rHalf)).containsExactly(Action.setDword(SCH_TLS12_CLIENT, "Enabled", 0));
-        // Nothing was written on the machine whose job failed at once.
+        assertThat(actionsOf(r10)).extracting(Action::type).containsExactly(ActionType.UNDO_JOB, ActionType.RESTART);
+        assertThat(actionsOf(r10).get(0).jobId()).isEqualTo(job10);
+        // Nothing for the machines whose job failed.
         engine.runOnce();
         assertThat(poll(failedEarly.machineId())).isEmpty();
+        assertThat(poll(failedLate.machineId())).isEmpty();
 
-        for (EvaluationEvent m : List.of(win7, win10, failedLate)) {
+        for (EvaluationEvent m : List.of(win7, win10)) {
             report(m.machineId(), awaitJob(m.machineId()).get("jobId"), "SUCCEEDED");
         }
         awaitWaveState(rollbackId, "COMPLETED");
-        assertThat(wave(rollbackId).getInt("counts.succeeded")).isEqualTo(3);
+        assertThat(wave(rollbackId).getInt("counts.succeeded")).isEqualTo(2);
     }
 
     @Test
@@ -156,18 +143,11 @@ class RollbackTest {
         return actions;
     }
 
-    private static List<Action> sets(JsonNode claims) {
-        List<Action> sets = new ArrayList<>();
+    private static List<Action> actionsOf(JsonNode claims) {
+        List<Action> all = new ArrayList<>();
         for (JsonNode a : claims.path("actions")) {
-            if (a.path("type").asText().equals("SET_REGISTRY_DWORD")) {
-                sets.add(Json.MAPPER.convertValue(a, Action.class));
-            }
+            all.add(Json.MAPPER.convertValue(a, Action.class));
         }
-        return sets;
-    }
-
-    private static JsonNode last(JsonNode claims) {
-        JsonNode actions = claims.path("actions");
-        return actions.get(actions.size() - 1);
+        return all;
     }
 }

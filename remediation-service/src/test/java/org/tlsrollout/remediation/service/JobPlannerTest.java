@@ -3,22 +3,22 @@ package org.tlsrollout.remediation.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.contracts.Action;
 import org.tlsrollout.contracts.ActionType;
+import org.tlsrollout.contracts.CatalogUpdates;
 import org.tlsrollout.contracts.Phase;
-import org.tlsrollout.contracts.PreviousValue;
 import org.tlsrollout.contracts.RegistryKeys;
 import org.tlsrollout.contracts.RuleId;
 import org.tlsrollout.contracts.RuleResult;
 import org.tlsrollout.contracts.RuleStatus;
 import org.tlsrollout.contracts.Severity;
+import org.tlsrollout.remediation.TestRollout;
 
 /** What a fix job and a rollback job hold (rules.md), without Quarkus. */
 class JobPlannerTest {
     private static final String TLS12_CLIENT = RegistryKeys.schannel(RegistryKeys.SCH_TLS12, RegistryKeys.CLIENT);
-    private static final String TLS11_SERVER = RegistryKeys.schannel(RegistryKeys.SCH_TLS11, RegistryKeys.SERVER);
-    private static final String TLS10_CLIENT = RegistryKeys.schannel(RegistryKeys.SCH_TLS10, RegistryKeys.CLIENT);
 
     private static RuleResult fail(RuleId rule, Phase phase, Action... actions) {
         return new RuleResult(rule, RuleStatus.FAIL, rule.severity(), phase, rule + " fails", null, List.of(actions));
@@ -59,12 +59,13 @@ class JobPlannerTest {
                 fail(RuleId.SQL_SECONDARY_SITE_VERSION, Phase.SITE_SYSTEMS,
                         Action.installSoftware("sql-native-client", "11.4.10000"),
                         Action.installSoftware("sql-server-express", "13.0.5026.0")),
-                fail(RuleId.SQL_SERVER_TLS12, Phase.SITE_SYSTEMS, Action.installUpdate("KB3135244")),
-                fail(RuleId.WSUS_TLS12_UPDATE, Phase.SITE_SYSTEMS, Action.installUpdate("kb3135244")));
+                fail(RuleId.SQL_SERVER_TLS12, Phase.SITE_SYSTEMS, Action.installUpdate(CatalogUpdates.SQL_2012_SP3_CU)),
+                fail(RuleId.WSUS_TLS12_UPDATE, Phase.SITE_SYSTEMS,
+                        Action.installUpdate(CatalogUpdates.SQL_2012_SP3_CU.toLowerCase())));
         JobPlanner.Plan plan = JobPlanner.fix(Phase.SITE_SYSTEMS, findings);
         assertThat(plan.actions()).containsExactly(
                 Action.setDword(TLS12_CLIENT, "Enabled", 1),
-                Action.installUpdate("KB3135244"),
+                Action.installUpdate(CatalogUpdates.SQL_2012_SP3_CU),
                 Action.installSoftware("sql-native-client", "11.4.10000"),
                 Action.installSoftware("sql-server-express", "13.0.5026.0"),
                 Action.restart(JobPlanner.RESTART_FOR_REGISTRY));
@@ -93,7 +94,7 @@ class JobPlannerTest {
     @Test
     void anActionOutsideTheAllowlistIsARefusal() {
         JobPlanner.Plan fips = JobPlanner.fix(Phase.CLIENTS, List.of(
-                fail(RuleId.FIPS_POLICY, Phase.CLIENTS, Action.setDword(RegistryKeys.FIPS, "Enabled", 0))));
+                fail(RuleId.DOTNET_STRONG_CRYPTO, Phase.CLIENTS, Action.setDword(RegistryKeys.FIPS, "Enabled", 0))));
         assertThat(fips.refusal()).hasValueSatisfying(r -> assertThat(r).contains("action 1", "allowlist"));
         JobPlanner.Plan service = JobPlanner.fix(Phase.VERIFY, List.of(
                 fail(RuleId.KNOWN_TLS_ERRORS, Phase.VERIFY, Action.restartService("W3SVC"))));
@@ -104,44 +105,40 @@ class JobPlannerTest {
     }
 
     @Test
-    void aRollbackSetsBackWhatTheJobWroteAndRestarts() {
-        List<Action> written = List.of(Action.setDword(TLS12_CLIENT, "Enabled", 1),
-                Action.setDword(TLS12_CLIENT, "DisabledByDefault", 0),
-                Action.setDword(RegistryKeys.NET4, "SystemDefaultTlsVersions", 1),
-                Action.installUpdate("KB3140245"),
-                Action.restart("x"));
-        List<PreviousValue> previous = List.of(new PreviousValue(TLS12_CLIENT, "Enabled", null),
-                new PreviousValue(TLS12_CLIENT, "DisabledByDefault", 1L),
-                new PreviousValue(RegistryKeys.NET4, "SystemDefaultTlsVersions", null),
-                new PreviousValue(RegistryKeys.FIPS, "Enabled", 1L));
-        JobPlanner.Plan win7 = JobPlanner.rollback(List.of(RuleId.SCHANNEL_TLS12_CLIENT), "6.1.7601", written, previous,
-                "rollback");
-        assertThat(win7.actions()).containsExactly(Action.setDword(TLS12_CLIENT, "Enabled", 0),
-                Action.setDword(TLS12_CLIENT, "DisabledByDefault", 1),
-                Action.setDword(RegistryKeys.NET4, "SystemDefaultTlsVersions", 0),
-                Action.restart("rollback"));
-        assertThat(win7.restart()).isTrue();
-        assertThat(win7.refusal()).isEmpty();
-        JobPlanner.Plan win10 = JobPlanner.rollback(List.of(), "10.0", written, previous, "rollback");
-        assertThat(win10.actions().get(0)).isEqualTo(Action.setDword(TLS12_CLIENT, "Enabled", 1));
-
-        assertThat(JobPlanner.rollback(List.of(), "6.1", written, List.of(), "r").isEmpty()).isTrue();
-        assertThat(JobPlanner.rollback(List.of(), "6.1", List.of(Action.installUpdate("KB3140245")), previous, "r")
-                .isEmpty()).isTrue();
+    void hostileValuesFromAnEvaluationAreNeverPlannedIntoASignableJob() {
+        List<RuleResult> hostile = TestRollout.hostileFindings();
+        for (RuleResult result : hostile) {
+            // Alone, and next to a legitimate finding: refused either way.
+            assertThat(JobPlanner.fix(Phase.CLIENTS, List.of(result)).refusal()).as(result.actions().toString()).isPresent();
+            assertThat(JobPlanner.fix(Phase.CLIENTS, List.of(
+                    fail(RuleId.SCHANNEL_TLS12_CLIENT, Phase.CLIENTS, Action.setDword(TLS12_CLIENT, "Enabled", 1)),
+                    result)).refusal()).as(result.actions().toString()).isPresent();
+        }
+        assertThat(JobPlanner.fix(Phase.CLIENTS, List.of(hostile.get(6))).refusal())
+                .hasValueSatisfying(r -> assertThat(r).contains("UNDO_JOB", "catalog"));
+        assertThat(JobPlanner.fix(Phase.CLIENTS, List.of(hostile.get(6))).actions()).isEmpty();
+        // A KB the estate configures as a later rollup is allowed; the catalog's own updates always are.
+        JobPlanner.Plan rollup = JobPlanner.fix(Phase.CLIENTS, List.of(hostile.get(5)));
+        assertThat(rollup.refusal(Set.of("KB5000001"))).isEmpty();
+        assertThat(rollup.refusal(Set.of())).hasValueSatisfying(r -> assertThat(r).contains("KB5000001"));
+        // An action type the rule's catalog remediation does not name: the whole job is refused.
+        assertThat(JobPlanner.fix(Phase.CLIENTS, List.of(fail(RuleId.DOTNET_VERSION, Phase.CLIENTS,
+                Action.setDword(RegistryKeys.NET4, RegistryKeys.SCH_USE_STRONG_CRYPTO, 1)))).refusal())
+                .hasValueSatisfying(r -> assertThat(r).contains("DOTNET_VERSION", "SET_REGISTRY_DWORD"));
     }
 
     @Test
-    void whatAnAbsentValueMeantToWindows() {
-        assertThat(JobPlanner.absentDefault(TLS12_CLIENT, "Enabled", "6.1")).isZero();
-        assertThat(JobPlanner.absentDefault(TLS12_CLIENT, "DisabledByDefault", "6.1")).isEqualTo(1L);
-        assertThat(JobPlanner.absentDefault(TLS11_SERVER, "Enabled", "6.1.7601")).isZero();
-        assertThat(JobPlanner.absentDefault(TLS12_CLIENT, "Enabled", "6.2")).isEqualTo(1L);
-        assertThat(JobPlanner.absentDefault(TLS12_CLIENT, "DisabledByDefault", "10.0")).isZero();
-        assertThat(JobPlanner.absentDefault(TLS10_CLIENT, "Enabled", "6.1")).isEqualTo(1L);
-        assertThat(JobPlanner.absentDefault(TLS10_CLIENT, "DisabledByDefault", "6.1")).isZero();
-        assertThat(JobPlanner.absentDefault(RegistryKeys.NET2_WOW, "SchUseStrongCrypto", "6.1")).isZero();
-        assertThat(JobPlanner.absentDefault(RegistryKeys.WINHTTP_WOW, "DefaultSecureProtocols", "6.1")).isEqualTo(0xA0L);
-        assertThat(JobPlanner.absentDefault(RegistryKeys.FIPS, "Enabled", "6.1")).isNull();
+    void aRollbackUndoesEachSucceededJobNewestFirstThenRestartsAndSendsNoValue() {
+        JobPlanner.Plan plan = JobPlanner.rollback(List.of(RuleId.SCHANNEL_TLS12_CLIENT), List.of("job-2", "job-1"),
+                "rollback");
+        assertThat(plan.actions()).containsExactly(Action.undoJob("job-2"), Action.undoJob("job-1"),
+                Action.restart("rollback"));
+        assertThat(plan.actions()).noneMatch(a -> a.type() == ActionType.SET_REGISTRY_DWORD);
+        assertThat(plan.restart()).isTrue();
+        assertThat(plan.rules()).containsExactly(RuleId.SCHANNEL_TLS12_CLIENT);
+        assertThat(plan.refusal()).isEmpty();
+        assertThat(JobPlanner.rollback(List.of(), List.of(), "r").isEmpty()).isTrue();
+        assertThat(JobPlanner.rollback(List.of(), List.of("bad id!"), "r").refusal()).isPresent();
     }
 
     @Test

@@ -13,20 +13,21 @@ import java.util.regex.Pattern;
  *
  * @param kb3140245Superseders          KBs the estate accepts in place of KB3140245 for {@code WINHTTP_KB3140245}
  *                                      ("or a KB the estate configures as superseding it")
- * @param wsusRollupsOs62               later rollups accepted in place of KB4022721 for {@code WSUS_TLS12_UPDATE}
- *                                      on OS 6.2 (004: "install update 4022721 or a later rollup update")
- * @param wsusRollupsOs63               the same, in place of KB4022720 on OS 6.3
+ * @param laterRollups                  {@code rules.later-rollups}: KBs the estate configures as later rollups, each
+ *                                      accepted in place of KB4022721 (OS 6.2) and KB4022720 (OS 6.3) for
+ *                                      {@code WSUS_TLS12_UPDATE} (004: "install update 4022721 or a later rollup
+ *                                      update"); none by default, since which rollups qualify is unverified
+ *                                      (windows-facts.md §5). A rollup of one OS is not installed on the other.
  * @param includeClientsInDisableLegacy {@code rules.disable-legacy.include-clients}: evaluate
  *                                      {@code SCHANNEL_LEGACY_DISABLED} on clients too
  */
 public record CatalogOptions(
         Set<String> kb3140245Superseders,
-        Set<String> wsusRollupsOs62,
-        Set<String> wsusRollupsOs63,
+        Set<String> laterRollups,
         boolean includeClientsInDisableLegacy) {
 
     /** No superseding KBs, no later rollups, clients left out of DISABLE_LEGACY. */
-    public static final CatalogOptions DEFAULTS = new CatalogOptions(Set.of(), Set.of(), Set.of(), false);
+    public static final CatalogOptions DEFAULTS = new CatalogOptions(Set.of(), Set.of(), false);
 
     private static final Pattern KB = Pattern.compile("KB[0-9]{6,8}");
 
@@ -38,8 +39,7 @@ public record CatalogOptions(
      */
     public CatalogOptions {
         kb3140245Superseders = normalize("kb3140245Superseders", kb3140245Superseders);
-        wsusRollupsOs62 = normalize("wsusRollupsOs62", wsusRollupsOs62);
-        wsusRollupsOs63 = normalize("wsusRollupsOs63", wsusRollupsOs63);
+        laterRollups = normalize("laterRollups", laterRollups);
     }
 
     public static CatalogOptions defaults() {
@@ -47,19 +47,15 @@ public record CatalogOptions(
     }
 
     public CatalogOptions withKb3140245Superseders(Collection<String> kbs) {
-        return new CatalogOptions(copy(kbs), wsusRollupsOs62, wsusRollupsOs63, includeClientsInDisableLegacy);
+        return new CatalogOptions(copy(kbs), laterRollups, includeClientsInDisableLegacy);
     }
 
-    public CatalogOptions withWsusRollupsOs62(Collection<String> kbs) {
-        return new CatalogOptions(kb3140245Superseders, copy(kbs), wsusRollupsOs63, includeClientsInDisableLegacy);
-    }
-
-    public CatalogOptions withWsusRollupsOs63(Collection<String> kbs) {
-        return new CatalogOptions(kb3140245Superseders, wsusRollupsOs62, copy(kbs), includeClientsInDisableLegacy);
+    public CatalogOptions withLaterRollups(Collection<String> kbs) {
+        return new CatalogOptions(kb3140245Superseders, copy(kbs), includeClientsInDisableLegacy);
     }
 
     public CatalogOptions withIncludeClientsInDisableLegacy(boolean include) {
-        return new CatalogOptions(kb3140245Superseders, wsusRollupsOs62, wsusRollupsOs63, include);
+        return new CatalogOptions(kb3140245Superseders, laterRollups, include);
     }
 
     private static Set<String> copy(Collection<String> kbs) {

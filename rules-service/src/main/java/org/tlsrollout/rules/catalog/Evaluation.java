@@ -46,6 +46,11 @@ final class Evaluation {
         return os.is(6, 1) || os.is(6, 2);
     }
 
+    /** Earlier than OS 6.1, e.g. 6.0 (Windows Vista / Server 2008). */
+    boolean osBefore61() {
+        return os.major() < 6 || os.is(6, 0);
+    }
+
     /**
      * The first of these upper-case KB ids, in their order, that the snapshot's hotfixes hold (compared
      * ignoring case); null when none does. The caller checks that {@code hotfixes} is present.

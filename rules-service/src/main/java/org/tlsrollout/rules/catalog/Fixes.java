@@ -3,9 +3,12 @@ package org.tlsrollout.rules.catalog;
 import java.util.ArrayList;
 import java.util.List;
 import org.tlsrollout.contracts.Action;
-import org.tlsrollout.contracts.RegistryKeys;
+import org.tlsrollout.contracts.ActionPolicy;
 
-/** Builds remediation actions, writing only what the agent allowlist permits (rules.md, "Registry paths"). */
+/**
+ * Builds remediation actions, only ones the agent allowlist permits, values included (rules.md, "Registry paths":
+ * remediation-service never signs, nor the agent applies, anything else).
+ */
 final class Fixes {
     static final String DOTNET_FRAMEWORK = "dotnet-framework";
     static final String DOTNET_48 = "4.8";
@@ -21,10 +24,19 @@ final class Fixes {
      *                               something to send to an agent
      */
     static Action set(String key, String name, long value) {
-        if (!RegistryKeys.isWritable(key, name)) {
-            throw new IllegalStateException("the agent allowlist does not permit writing " + key + " " + name);
-        }
-        return Action.setDword(key, name, value);
+        return allowed(Action.setDword(key, name, value));
+    }
+
+    /** An INSTALL_UPDATE action of one of the catalog's updates ({@link org.tlsrollout.contracts.CatalogUpdates}). */
+    static Action installUpdate(String kb) {
+        return allowed(Action.installUpdate(kb));
+    }
+
+    private static Action allowed(Action action) {
+        ActionPolicy.refusal(action).ifPresent(why -> {
+            throw new IllegalStateException("the agent allowlist refuses " + action + ": " + why);
+        });
+        return action;
     }
 
     /** These actions followed by a RESTART with this reason, as one immutable list. */

@@ -1,6 +1,7 @@
 package org.tlsrollout.rules.catalog;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -111,6 +112,32 @@ public final class RuleCatalog {
                 roles,
                 snapshot.lastBootAt(),
                 snapshot.sequence());
+    }
+
+    /**
+     * The compact form of api.md of a whole evaluation: {@code results} holds only the FAIL and UNKNOWN results (in
+     * RuleId order), {@code passed} and {@code notApplicable} name the other rules (empty lists when none); every
+     * other field as it was. A consumer gets each rule's status back: a rule in {@code passed} is PASS, one in
+     * {@code notApplicable} NOT_APPLICABLE, with the severity and phase of its {@link RuleId} on this machine class.
+     */
+    public static EvaluationEvent compact(EvaluationEvent full) {
+        if (full.isCompact()) {
+            return full;
+        }
+        List<RuleResult> findings = new ArrayList<>();
+        List<RuleId> passed = new ArrayList<>();
+        List<RuleId> notApplicable = new ArrayList<>();
+        for (RuleResult r : full.results()) {
+            switch (r.status()) {
+                case PASS -> passed.add(r.ruleId());
+                case NOT_APPLICABLE -> notApplicable.add(r.ruleId());
+                case FAIL, UNKNOWN -> findings.add(r);
+            }
+        }
+        return new EvaluationEvent(full.machineId(), full.siteCode(), full.snapshotId(), full.collectedAt(),
+                full.catalogVersion(), full.machineClass(), Collections.unmodifiableList(findings), full.phases(),
+                full.receivedAt(), full.evaluatedAt(), full.osVersion(), full.roles(), full.lastBootAt(),
+                full.sequence(), Collections.unmodifiableList(passed), Collections.unmodifiableList(notApplicable));
     }
 
     private List<RuleResult> evaluate(Evaluation e) {

@@ -7,8 +7,8 @@ import org.tlsrollout.contracts.RuleId;
 import org.tlsrollout.contracts.RuleResult;
 
 /**
- * {@code TLS12_HANDSHAKE} (all machines): {@code probes} is non-empty and every probe has {@code ok} true; no
- * {@code probes}: UNKNOWN. 004: "Finally, test client to site system communications before potentially
+ * {@code TLS12_HANDSHAKE} (all machines): {@code probes} is non-empty and every probe has {@code ok} true;
+ * {@code probes} absent: UNKNOWN; present but empty: FAIL, no probe was made (rules.md). 004: "Finally, test client to site system communications before potentially
  * disabling the older protocols on the server side."
  */
 final class Tls12HandshakeRule extends CatalogRule {

@@ -5,6 +5,7 @@ import static org.tlsrollout.contracts.RegistryKeys.DEFAULT_SECURE_PROTOCOLS;
 import java.util.ArrayList;
 import java.util.List;
 import org.tlsrollout.contracts.Action;
+import org.tlsrollout.contracts.ActionPolicy;
 import org.tlsrollout.contracts.RegistryKeys;
 import org.tlsrollout.contracts.RuleId;
 import org.tlsrollout.contracts.RuleResult;
@@ -14,12 +15,14 @@ import org.tlsrollout.contracts.RuleResult;
  * TLS 1.2 bit 0x800, and so does WINHTTP-WOW on x64; an absent value fails. A failing value is set to
  * {@code current OR 0xA00} (adds TLS 1.1 and 1.2, keeps what is there), or to {@code 0xAA0} when absent
  * (002: "keeps these defaults, and also enables TLS 1.1 and TLS 1.2"), then the machine restarts (002: "If you
- * change this value, restart the computer").
+ * change this value, restart the computer"). The allowlist pins the value to the bits of TLS 1.0-1.3 and SSL 3.0
+ * (0x2AA0, rules.md): a current bit outside them (SSL 2.0's 0x008) is dropped, or no job would be signed.
  */
 final class WinHttpDefaultSecureProtocolsRule extends CatalogRule {
     static final long TLS12 = 0x800;
     static final long ADD_TLS11_TLS12 = 0xA00;
     static final long WHEN_ABSENT = 0xAA0;
+    static final long ALLOWED_BITS = ActionPolicy.WINHTTP_ALLOWED_BITS;
     static final String RESTART_REASON = "WinHTTP DefaultSecureProtocols takes effect after a restart";
 
     private static final int WINHTTP = RegistryView.slot(RegistryKeys.WINHTTP);
@@ -34,8 +37,12 @@ final class WinHttpDefaultSecureProtocolsRule extends CatalogRule {
         if (!e.osKnown()) {
             return unknown(e, "OS version not reported; this rule concerns OS 6.1 and 6.2");
         }
+        if (e.osBefore61()) {
+            return notApplicable(e, "OS " + e.osText + WinHttpKb3140245Rule.BEFORE_6_1 + " (" + DEFAULT_SECURE_PROTOCOLS
+                    + " comes with that update)");
+        }
         if (!e.os61or62()) {
-            return notApplicable(e, "OS " + e.osText + ": WinHTTP enables TLS 1.2 by default; "
+            return notApplicable(e, "OS " + e.osText + ": WinHTTP supports TLS 1.2 natively from OS 6.3 on; "
                     + DEFAULT_SECURE_PROTOCOLS + " matters on OS 6.1 and 6.2 only");
         }
         if (!e.architectureKnown()) {
@@ -64,6 +71,10 @@ final class WinHttpDefaultSecureProtocolsRule extends CatalogRule {
             fixes.add(fix(RegistryKeys.WINHTTP_WOW, wow));
         }
         found.append("; expected bit 0x800 (TLS 1.2) set, e.g. 0xAA0");
+        if (outsideAllowed(native64, nativeOk) || (e.x64 && outsideAllowed(wow, wowOk))) {
+            found.append(" (bits outside 0x2AA0, such as SSL 2.0's 0x008, are dropped by the fix: the allowlist "
+                    + "does not permit them)");
+        }
         return fail(e, found.toString(), Fixes.thenRestart(fixes, RESTART_REASON));
     }
 
@@ -83,7 +94,12 @@ final class WinHttpDefaultSecureProtocolsRule extends CatalogRule {
         }
     }
 
+    private static boolean outsideAllowed(Long value, boolean ok) {
+        return !ok && value != null && (value & ~ALLOWED_BITS) != 0;
+    }
+
     private static Action fix(String key, Long current) {
-        return Fixes.set(key, DEFAULT_SECURE_PROTOCOLS, current == null ? WHEN_ABSENT : current | ADD_TLS11_TLS12);
+        return Fixes.set(key, DEFAULT_SECURE_PROTOCOLS,
+                current == null ? WHEN_ABSENT : (current & ALLOWED_BITS) | ADD_TLS11_TLS12);
     }
 }

@@ -2,6 +2,7 @@ package org.tlsrollout.rules.catalog;
 
 import java.util.List;
 import org.tlsrollout.contracts.Action;
+import org.tlsrollout.contracts.CatalogUpdates;
 import org.tlsrollout.contracts.RuleId;
 import org.tlsrollout.contracts.RuleResult;
 
@@ -11,8 +12,16 @@ import org.tlsrollout.contracts.RuleResult;
  * TLS 1.1 or 1.2 by default ... install Update 3140245".
  */
 final class WinHttpKb3140245Rule extends CatalogRule {
-    static final String KB = "KB3140245";
-    private static final List<Action> FIX = List.of(Action.installUpdate(KB));
+    static final String KB = CatalogUpdates.WINHTTP;
+    /**
+     * OS 6.0 and earlier: 001 says "Windows 8.0, Windows Server 2012, and earlier versions of Windows don't enable TLS
+     * 1.1 or 1.2 by default" in WinHTTP, but KB3140245 is for Windows 7 SP1, Server 2008 R2 SP1 and Server 2012 only,
+     * and rules.md applies the WinHTTP rules to OS 6.1 and 6.2: not applicable, and the message says so.
+     */
+    static final String BEFORE_6_1 = ": WinHTTP does not enable TLS 1.2 by default there either (001: \"earlier "
+            + "versions of Windows don't enable TLS 1.1 or 1.2 by default\"), but " + KB + " is for OS 6.1 and 6.2 "
+            + "only and the catalog has no WinHTTP update for it; only an OS upgrade brings TLS 1.2 to WinHTTP here";
+    private static final List<Action> FIX = List.of(Fixes.installUpdate(KB));
 
     /** KB3140245 first, then the configured superseding KBs. */
     private final String[] accepted;
@@ -36,8 +45,12 @@ final class WinHttpKb3140245Rule extends CatalogRule {
         if (!e.osKnown()) {
             return unknown(e, "OS version not reported; this rule concerns OS 6.1 and 6.2");
         }
+        if (e.osBefore61()) {
+            return notApplicable(e, "OS " + e.osText + BEFORE_6_1);
+        }
         if (!e.os61or62()) {
-            return notApplicable(e, "OS " + e.osText + ": WinHTTP needs " + KB + " on OS 6.1 and 6.2 only");
+            return notApplicable(e, "OS " + e.osText + ": WinHTTP supports TLS 1.2 natively from OS 6.3 on; " + KB
+                    + " concerns OS 6.1 and 6.2 only");
         }
         if (e.snapshot.hotfixes() == null) {
             return unknown(e, "installed updates (hotfixes) not reported; expected " + expected + " on OS " + e.osText);

@@ -3,6 +3,7 @@ package org.tlsrollout.rules.catalog;
 import java.util.List;
 import java.util.Set;
 import org.tlsrollout.contracts.Action;
+import org.tlsrollout.contracts.CatalogUpdates;
 import org.tlsrollout.contracts.Role;
 import org.tlsrollout.contracts.RuleId;
 import org.tlsrollout.contracts.RuleResult;
@@ -11,13 +12,15 @@ import org.tlsrollout.contracts.RuleResult;
  * {@code WSUS_TLS12_UPDATE} (role SOFTWARE_UPDATE_POINT on OS 6.2 or 6.3). 004: "For WSUS server that's running
  * Windows Server 2012, install update 4022721 or a later rollup update. For WSUS server that's running Windows
  * Server 2012 R2, install update 4022720 or a later rollup update ... TLS 1.2 updates are only needed on Windows
- * Server 2012 and Windows Server 2012 R2 WSUS servers." The later rollups are the estate's to configure.
+ * Server 2012 and Windows Server 2012 R2 WSUS servers." A later rollup counts only when the estate configures it
+ * ({@code rules.later-rollups}; rules.md: "or a KB the estate configures as a later rollup"): which Monthly Rollups
+ * carry the fix, and any UBR threshold, are unverified (windows-facts.md §5), so none is assumed.
  */
 final class WsusTls12UpdateRule extends CatalogRule {
-    static final String KB_OS_6_2 = "KB4022721";
-    static final String KB_OS_6_3 = "KB4022720";
-    private static final List<Action> FIX_OS_6_2 = List.of(Action.installUpdate(KB_OS_6_2));
-    private static final List<Action> FIX_OS_6_3 = List.of(Action.installUpdate(KB_OS_6_3));
+    static final String KB_OS_6_2 = CatalogUpdates.WSUS_2012;
+    static final String KB_OS_6_3 = CatalogUpdates.WSUS_2012_R2;
+    private static final List<Action> FIX_OS_6_2 = List.of(Fixes.installUpdate(KB_OS_6_2));
+    private static final List<Action> FIX_OS_6_3 = List.of(Fixes.installUpdate(KB_OS_6_3));
 
     private final String[] accepted62;
     private final String[] accepted63;
@@ -26,10 +29,10 @@ final class WsusTls12UpdateRule extends CatalogRule {
 
     WsusTls12UpdateRule(CatalogOptions options) {
         super(RuleId.WSUS_TLS12_UPDATE, "001, 004");
-        accepted62 = accepted(KB_OS_6_2, options.wsusRollupsOs62());
-        accepted63 = accepted(KB_OS_6_3, options.wsusRollupsOs63());
-        expected62 = expected(KB_OS_6_2, options.wsusRollupsOs62());
-        expected63 = expected(KB_OS_6_3, options.wsusRollupsOs63());
+        accepted62 = accepted(KB_OS_6_2, options.laterRollups());
+        accepted63 = accepted(KB_OS_6_3, options.laterRollups());
+        expected62 = expected(KB_OS_6_2, options.laterRollups());
+        expected63 = expected(KB_OS_6_3, options.laterRollups());
     }
 
     @Override
@@ -55,7 +58,7 @@ final class WsusTls12UpdateRule extends CatalogRule {
         }
         String kb = os62 ? KB_OS_6_2 : KB_OS_6_3;
         return pass(e, found + " is installed on OS " + e.osText
-                + (found.equals(kb) ? "" : ", configured as a later rollup than " + kb));
+                + (found.equals(kb) ? "" : ", configured as a later rollup (in place of " + kb + ")"));
     }
 
     private static String[] accepted(String kb, Set<String> later) {

@@ -14,8 +14,7 @@ public class CatalogProducer {
     RuleCatalog catalog(RulesConfig config) {
         return new RuleCatalog(new CatalogOptions(
                 config.kb3140245SupersededBy().orElse(Set.of()),
-                config.wsusRollups2012().orElse(Set.of()),
-                config.wsusRollups2012R2().orElse(Set.of()),
+                config.laterRollups().orElse(Set.of()),
                 config.disableLegacyIncludeClients()));
     }
 }

@@ -14,18 +14,25 @@ public interface RulesConfig {
     @WithName("kb3140245-superseded-by")
     Optional<Set<String>> kb3140245SupersededBy();
 
-    /** Later rollups accepted instead of KB4022721 on Server 2012 WSUS (rules.md, WSUS_TLS12_UPDATE). */
-    @WithName("wsus.rollups-2012")
-    Optional<Set<String>> wsusRollups2012();
-
-    /** Later rollups accepted instead of KB4022720 on Server 2012 R2 WSUS. */
-    @WithName("wsus.rollups-2012r2")
-    Optional<Set<String>> wsusRollups2012R2();
+    /**
+     * KBs the estate configures as later rollups (rules.md, WSUS_TLS12_UPDATE), accepted instead of KB4022721 on
+     * Server 2012 and KB4022720 on 2012 R2; remediation-service's {@code remediation.later-rollups} must list the same.
+     */
+    @WithName("later-rollups")
+    Optional<Set<String>> laterRollups();
 
     /** rules.md: {@code rules.disable-legacy.include-clients=true} puts clients in DISABLE_LEGACY too. */
     @WithName("disable-legacy.include-clients")
     @WithDefault("false")
     boolean disableLegacyIncludeClients();
+
+    /**
+     * Publish evaluations in api.md's compact form ({@code results} only for FAIL and UNKNOWN rules, the others named
+     * in {@code passed} and {@code notApplicable}); false: every rule's result in {@code results}.
+     */
+    @WithName("compact-evaluations")
+    @WithDefault("true")
+    boolean compactEvaluations();
 
     /**
      * Threads that evaluate a poll's snapshots, each machine's on one of them (so its snapshots stay in order); the

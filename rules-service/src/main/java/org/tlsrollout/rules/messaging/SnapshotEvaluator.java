@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -50,12 +52,13 @@ import org.tlsrollout.rules.metrics.EvaluationMetrics;
  * {@code rules.evaluation-threads} threads (each machine's on one of them, in order), their evaluations sent with
  * the Kafka producer of the {@code evaluations} channel, and the poll is acknowledged, so its offsets committed, only
  * once Kafka acknowledged every one of them (at least once; consumers keep the newest per machine), while the next
- * poll is evaluated. A record that
- * is not a snapshot (or that the catalog cannot evaluate) goes to {@code tlsrollout.snapshots.v1.dlq}, on the same
- * channel, with SmallRye's dead-letter headers, and the rest of the poll goes on. A record Kafka does not take, even
- * after the producer's own retries (a broker down for minutes), is sent again until it does; its poll waits
- * uncommitted meanwhile. Per record this costs a parse, the catalog, one JSON write and one producer send, nothing
- * else (docs/benchmarks.md, B1).
+ * poll is evaluated. A record that is not a snapshot (no {@code ce_type} header of {@link Topics#SNAPSHOT_EVENT_TYPE},
+ * or a value that is not one), or that the catalog cannot evaluate, goes to {@code tlsrollout.snapshots.v1.dlq}, on
+ * the same channel, with SmallRye's dead-letter headers, and the rest of the poll goes on. A record Kafka does not
+ * take, even after the producer's own retries (a broker down for minutes), is sent again until it does; its poll
+ * waits uncommitted meanwhile. Evaluations are published in api.md's compact form unless
+ * {@code rules.compact-evaluations=false}. Per record this costs a parse, the catalog, one JSON write and one
+ * producer send, nothing else (docs/benchmarks.md, B1).
  */
 @ApplicationScoped
 public class SnapshotEvaluator {
@@ -63,6 +66,8 @@ public class SnapshotEvaluator {
     static final String SOURCE = "urn:tlsrollout:rules-service";
     private static final String DLQ = Topics.dlq(Topics.SNAPSHOTS);
     static final Duration RESEND_DELAY = Duration.ofSeconds(5);
+    static final String CE_TYPE = "ce_type";
+    private static final byte[] SNAPSHOT_TYPE = Topics.SNAPSHOT_EVENT_TYPE.getBytes(StandardCharsets.UTF_8);
 
     private final RuleCatalog catalog;
     private final EvaluationMetrics metrics;
@@ -70,6 +75,7 @@ public class SnapshotEvaluator {
     private final Emitter<byte[]> deadLetters;
     private final Clock clock = Clock.systemUTC();
     private final int lanes;
+    private final boolean compact;
     private final ExecutorService pool;
     private volatile Producer<String, byte[]> producer;
 
@@ -80,6 +86,7 @@ public class SnapshotEvaluator {
         this.clients = clients;
         this.deadLetters = deadLetters;
         this.lanes = config.evaluationThreads().orElse(Runtime.getRuntime().availableProcessors());
+        this.compact = config.compactEvaluations();
         if (lanes < 1) {
             throw new IllegalArgumentException("rules.evaluation-threads must be at least 1, was " + lanes);
         }
@@ -167,9 +174,10 @@ public class SnapshotEvaluator {
             MachineSnapshot snapshot;
             byte[] json;
             try {
+                checkType(record);
                 snapshot = parse(record.value());
                 evaluation = catalog.evaluate(snapshot, now);
-                json = Json.MAPPER.writeValueAsBytes(evaluation);
+                json = Json.MAPPER.writeValueAsBytes(compact ? RuleCatalog.compact(evaluation) : evaluation);
             } catch (IOException | RuntimeException e) {
                 LOG.warnf("not a snapshot (%s-%d@%d), sent to %s: %s", record.topic(), record.partition(), record.offset(),
                         DLQ, e.getMessage());
@@ -266,6 +274,21 @@ public class SnapshotEvaluator {
         headers.add("dead-letter-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
         return Message.of(record.value(), Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(DLQ).withKey(record.key()).withHeaders(headers).build()));
+    }
+
+    /**
+     * Only a CloudEvent of the snapshot type is evaluated (its {@code ce_type}, binary mode): anything else on the
+     * topic, headerless or of another type, is refused whatever its value holds.
+     */
+    static void checkType(ConsumerRecord<String, byte[]> record) {
+        Header type = record.headers().lastHeader(CE_TYPE);
+        if (type == null || type.value() == null) {
+            throw new IllegalArgumentException("no " + CE_TYPE + " header; expected " + Topics.SNAPSHOT_EVENT_TYPE);
+        }
+        if (!Arrays.equals(type.value(), SNAPSHOT_TYPE)) {
+            throw new IllegalArgumentException(CE_TYPE + " '" + new String(type.value(), StandardCharsets.UTF_8)
+                    + "' is not " + Topics.SNAPSHOT_EVENT_TYPE);
+        }
     }
 
     /**

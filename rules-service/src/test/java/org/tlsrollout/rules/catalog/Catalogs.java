@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.tlsrollout.contracts.Action;
+import org.tlsrollout.contracts.ActionPolicy;
 import org.tlsrollout.contracts.ActionType;
 import org.tlsrollout.contracts.MachineSnapshot;
 import org.tlsrollout.contracts.RegistryKeys;
@@ -40,6 +41,8 @@ final class Catalogs {
             if (a.type() == ActionType.SET_REGISTRY_DWORD) {
                 assertThat(RegistryKeys.isWritable(a.key(), a.name())).as("allowlisted: %s", a).isTrue();
             }
+            // rules.md: "remediation-service refuses to sign anything else" (values and updates included)
+            assertThat(ActionPolicy.refusal(a, catalog.options().laterRollups())).as("allowed: %s", a).isEmpty();
         }
         return r;
     }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.contracts.Action;
+import org.tlsrollout.contracts.ActionPolicy;
 import org.tlsrollout.contracts.ActionType;
 import org.tlsrollout.contracts.EvaluationEvent;
 import org.tlsrollout.contracts.Examples;
@@ -108,6 +109,8 @@ class RuleCatalogTest {
         for (MachineSnapshot s : bareSnapshots()) {
             for (RuleResult r : Catalogs.DEFAULT.evaluate(s)) {
                 for (Action a : r.actions()) {
+                    // rules.md: "The allowlist pins values too ... remediation-service refuses to sign anything else"
+                    assertThat(ActionPolicy.refusal(a)).as("%s %s", r.ruleId(), a).isEmpty();
                     if (a.type() != ActionType.SET_REGISTRY_DWORD) {
                         continue;
                     }
@@ -202,6 +205,51 @@ class RuleCatalogTest {
             SnapshotSchema.Result r = schema.check(Json.MAPPER.writeValueAsString(json));
             assertThat(r.errors()).as("%s", s).isEmpty();
             assertThat(Catalogs.DEFAULT.evaluate(r.snapshot())).isEqualTo(Catalogs.DEFAULT.evaluate(s));
+        }
+    }
+
+    @Test
+    @DisplayName("api.md: the compact form lists in results only FAIL and UNKNOWN, names the others, keeps every other field")
+    void compactForm() throws Exception {
+        List<MachineSnapshot> snapshots = new ArrayList<>(bareSnapshots());
+        for (String name : Examples.ALL) {
+            snapshots.add(ContractExamplesTest.example(name).received("snap-" + name, Instant.parse("2026-11-18T14:02:12Z")));
+        }
+        for (MachineSnapshot s : snapshots) {
+            EvaluationEvent full = Catalogs.DEFAULT.evaluate(s, Instant.EPOCH);
+            EvaluationEvent compact = RuleCatalog.compact(full);
+            assertThat(full.isCompact()).isFalse();
+            assertThat(compact.isCompact()).isTrue();
+            assertThat(RuleCatalog.compact(compact)).isSameAs(compact);
+            assertThat(compact.results()).allMatch(r -> r.status() == RuleStatus.FAIL || r.status() == RuleStatus.UNKNOWN)
+                    .containsExactlyElementsOf(full.results().stream()
+                            .filter(r -> r.status() == RuleStatus.FAIL || r.status() == RuleStatus.UNKNOWN).toList());
+            assertThat(compact.passed()).containsExactlyElementsOf(full.results().stream()
+                    .filter(r -> r.status() == RuleStatus.PASS).map(RuleResult::ruleId).toList());
+            assertThat(compact.notApplicable()).containsExactlyElementsOf(full.results().stream()
+                    .filter(r -> r.status() == RuleStatus.NOT_APPLICABLE).map(RuleResult::ruleId).toList());
+
+            // Every field but results is the same, in JSON as read back.
+            ObjectNode fullJson = Json.MAPPER.valueToTree(full);
+            ObjectNode compactJson = Json.MAPPER.valueToTree(compact);
+            // contracts' EvaluationEvent#isCompact() is written as a property "compact" too (reported to the lead).
+            fullJson.remove(List.of("results", "compact"));
+            compactJson.remove(List.of("results", "passed", "notApplicable", "compact"));
+            assertThat(compactJson).isEqualTo(fullJson);
+            assertThat(Json.MAPPER.readValue(Json.MAPPER.writeValueAsBytes(compact), EvaluationEvent.class))
+                    .isEqualTo(compact);
+
+            // What a consumer does to get every rule's status back: passed is PASS, notApplicable NOT_APPLICABLE,
+            // with the RuleId's severity and its phase on this machine class; the phase states are the same.
+            List<RuleResult> rebuilt = new ArrayList<>(compact.results());
+            compact.passed().forEach(id -> rebuilt.add(new RuleResult(id, RuleStatus.PASS, id.severity(),
+                    id.phaseFor(compact.machineClass()), null, null, null)));
+            compact.notApplicable().forEach(id -> rebuilt.add(new RuleResult(id, RuleStatus.NOT_APPLICABLE,
+                    id.severity(), id.phaseFor(compact.machineClass()), null, null, null)));
+            assertThat(rebuilt).extracting(RuleResult::ruleId).containsExactlyInAnyOrder(RuleId.values());
+            for (Phase p : Phase.values()) {
+                assertThat(PhaseState.of(p, rebuilt)).as("%s %s", s.machineId(), p).isEqualTo(compact.phases().get(p));
+            }
         }
     }
 

@@ -33,7 +33,9 @@ class SqlSecondarySiteVersionRuleTest {
         "13.0.4001.0, FAIL",  // 2016 SP1
         "13.0.1601.5, FAIL",  // 2016 RTM
         "12.0.6024.0, FAIL",  // 2014 SP3: TLS 1.2, but older than the secondary-site minimum
-        "13.2.50.26, PASS",   // the page's own notation compares as later
+        "13.2.5026.0, PASS",  // 2016 SP2 in the registry's PatchLevel form (rules.md, "SQL Server builds")
+        "13.1.4001.0, FAIL",  // 2016 SP1 in the PatchLevel form: 13.0.4001.0, although 13.1 > 13.0
+        "13.0.5026.99, PASS", // compared on major.minor.build
         "14.0.1000.169, PASS",
         "15.0.2000.5, PASS",
     })
@@ -45,6 +47,14 @@ class SqlSecondarySiteVersionRuleTest {
         if (expected == RuleStatus.FAIL) {
             assertThat(r.actions()).containsExactly(FIX);
         }
+    }
+
+    @Test
+    @DisplayName("rules.md: a 2016 version of neither form (ProductVersion, PatchLevel) is UNKNOWN")
+    void neitherFormIsUnknown() {
+        RuleResult r = result(secondary().sql("13.7.5026.0", "11.4.7001.0"), ID);
+        assertThat(r.status()).isEqualTo(RuleStatus.UNKNOWN);
+        assertThat(r.message()).contains("13.7.5026.0", "neither in the ProductVersion form");
     }
 
     @Test

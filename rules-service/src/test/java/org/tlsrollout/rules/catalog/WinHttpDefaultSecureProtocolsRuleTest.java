@@ -59,11 +59,22 @@ class WinHttpDefaultSecureProtocolsRuleTest {
     void failingValueIsOredWith0xA00() {
         RuleResult r = result(SnapshotBuilder.win7()
                 .reg(WINHTTP, DEFAULT_SECURE_PROTOCOLS, 0xAA0)
+                .reg(WINHTTP_WOW, DEFAULT_SECURE_PROTOCOLS, 0x2080), ID);
+        assertThat(r.status()).isEqualTo(RuleStatus.FAIL);
+        assertThat(r.actions()).containsExactly(set(WINHTTP_WOW, DEFAULT_SECURE_PROTOCOLS, 0x2A80), RESTART);
+        assertThat(r.message()).contains(WINHTTP_WOW + " DefaultSecureProtocols = 0x2080, without bit 0x800")
+                .doesNotContain(WINHTTP + " DefaultSecureProtocols").doesNotContain("dropped");
+    }
+
+    @Test
+    @DisplayName("rules.md: the allowlist pins DefaultSecureProtocols to \"no bit outside 0x2AA0\": SSL 2.0 (0x008) is dropped")
+    void bitsOutsideTheAllowlistAreDropped() {
+        RuleResult r = result(SnapshotBuilder.win7()
+                .reg(WINHTTP, DEFAULT_SECURE_PROTOCOLS, 0xAA0)
                 .reg(WINHTTP_WOW, DEFAULT_SECURE_PROTOCOLS, 0x0A8), ID);
         assertThat(r.status()).isEqualTo(RuleStatus.FAIL);
-        assertThat(r.actions()).containsExactly(set(WINHTTP_WOW, DEFAULT_SECURE_PROTOCOLS, 0xAA8), RESTART);
-        assertThat(r.message()).contains(WINHTTP_WOW + " DefaultSecureProtocols = 0x0A8, without bit 0x800")
-                .doesNotContain(WINHTTP + " DefaultSecureProtocols");
+        assertThat(r.actions()).containsExactly(set(WINHTTP_WOW, DEFAULT_SECURE_PROTOCOLS, 0xAA0), RESTART);
+        assertThat(r.message()).contains("0x0A8", "outside 0x2AA0", "dropped");
     }
 
     @Test
@@ -84,8 +95,20 @@ class WinHttpDefaultSecureProtocolsRuleTest {
     @Test
     @DisplayName("002: \"Windows 8.1, Windows Server 2012 R2, Windows 10 ... natively support TLS 1.2\": not applicable")
     void notApplicableFromOs63() {
-        assertThat(result(SnapshotBuilder.snapshot().os("6.3.9600"), ID).status()).isEqualTo(RuleStatus.NOT_APPLICABLE);
+        RuleResult r = result(SnapshotBuilder.snapshot().os("6.3.9600"), ID);
+        assertThat(r.status()).isEqualTo(RuleStatus.NOT_APPLICABLE);
+        assertThat(r.message()).contains("supports TLS 1.2 natively");
         assertThat(result(SnapshotBuilder.win10(), ID).status()).isEqualTo(RuleStatus.NOT_APPLICABLE);
+    }
+
+    @Test
+    @DisplayName("001: \"and earlier versions of Windows don't enable TLS 1.1 or 1.2 by default\": OS 6.0 is not told "
+            + "otherwise, nor offered KB3140245")
+    void os60IsNotApplicableAndToldTheTruth() {
+        RuleResult r = result(SnapshotBuilder.snapshot().os("6.0.6003"), ID);
+        assertThat(r.status()).isEqualTo(RuleStatus.NOT_APPLICABLE);
+        assertThat(r.message()).contains("OS 6.0.6003", "does not enable TLS 1.2 by default", "no WinHTTP update")
+                .doesNotContain("natively").doesNotContain("enables TLS 1.2 by default");
     }
 
     @Test

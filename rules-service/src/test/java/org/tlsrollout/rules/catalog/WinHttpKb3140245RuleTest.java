@@ -40,6 +40,19 @@ class WinHttpKb3140245RuleTest {
     }
 
     @Test
+    @DisplayName("001: \"and earlier versions of Windows don't enable TLS 1.1 or 1.2 by default\": OS 6.0 is told so, "
+            + "with no update claimed")
+    void os60MessageSaysTheTruth() {
+        RuleResult r = result(snapshot().os("6.0.6002").hotfixes("KB4019276"), ID);
+        assertThat(r.status()).isEqualTo(RuleStatus.NOT_APPLICABLE);
+        assertThat(r.message()).contains("OS 6.0.6002", "does not enable TLS 1.2 by default",
+                "KB3140245 is for OS 6.1 and 6.2 only", "no WinHTTP update").doesNotContain("natively");
+        // 002: "Windows 8.1, Windows Server 2012 R2 ... natively support TLS 1.2"
+        assertThat(result(snapshot().os("6.3.9600").hotfixes("KB2919355"), ID).message())
+                .contains("supports TLS 1.2 natively");
+    }
+
+    @Test
     @DisplayName("002: \"install Update 3140245\": missing update fails with INSTALL_UPDATE KB3140245")
     void missingUpdateFails() {
         RuleResult r = result(SnapshotBuilder.win7().hotfixes("KB2533623", "KB3033929"), ID);

@@ -49,18 +49,27 @@ class WsusTls12UpdateRuleTest {
     }
 
     @Test
-    @DisplayName("004: \"or a later rollup update\": the estate's configured rollups count, each on its own OS")
+    @DisplayName("004: \"or a later rollup update\": only KBs the estate configures (rules.later-rollups) count")
     void configuredLaterRollups() {
-        RuleCatalog catalog = new RuleCatalog(CatalogOptions.DEFAULTS
-                .withWsusRollupsOs62(List.of("KB5031442"))
-                .withWsusRollupsOs63(List.of("KB5031419")));
-        RuleResult r63 = result(catalog, sup("6.3.9600", "KB5031419").build(), ID);
+        // windows-facts.md §5: "The later-rollup KB list (e.g. July 2017: KB4025336, KB4025331) ... keep them as
+        // estate configuration": by default a later rollup is not recognised.
+        var july2017 = sup("6.3.9600", "KB4025336").build();
+        RuleResult unconfigured = result(july2017, ID);
+        assertThat(unconfigured.status()).isEqualTo(RuleStatus.FAIL);
+        assertThat(unconfigured.message()).contains("expected KB4022720").doesNotContain("later rollup");
+
+        RuleCatalog catalog = new RuleCatalog(CatalogOptions.DEFAULTS.withLaterRollups(List.of("KB4025336", "KB4025331")));
+        RuleResult r63 = result(catalog, july2017, ID);
         assertThat(r63.status()).isEqualTo(RuleStatus.PASS);
-        assertThat(r63.message()).contains("KB5031419", "later rollup than KB4022720");
-        assertThat(result(catalog, sup("6.2.9200", "KB5031442").build(), ID).status()).isEqualTo(RuleStatus.PASS);
-        RuleResult crossed = result(catalog, sup("6.2.9200", "KB5031419").build(), ID);
-        assertThat(crossed.status()).isEqualTo(RuleStatus.FAIL);
-        assertThat(crossed.message()).contains("KB4022721 or a later rollup configured (KB5031442)");
+        assertThat(r63.message()).contains("KB4025336 is installed", "later rollup (in place of KB4022720)");
+        RuleResult r62 = result(catalog, sup("6.2.9200", "KB4025331").build(), ID);
+        assertThat(r62.status()).isEqualTo(RuleStatus.PASS);
+        assertThat(r62.message()).contains("KB4025331", "in place of KB4022721");
+        RuleResult missing = result(catalog, sup("6.2.9200", "KB2919355").build(), ID);
+        assertThat(missing.status()).isEqualTo(RuleStatus.FAIL);
+        assertThat(missing.message()).contains("KB4022721 or a later rollup configured (KB4025331, KB4025336)");
+        // the fix installs the update 004 names, never a configured rollup
+        assertThat(missing.actions()).containsExactly(Action.installUpdate("KB4022721"));
     }
 
     @ParameterizedTest(name = "OS {0}")

@@ -19,26 +19,49 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.tlsrollout.contracts.CloudEvents;
 import org.tlsrollout.contracts.Examples;
 import org.tlsrollout.contracts.Json;
+import org.tlsrollout.contracts.RuleId;
 import org.tlsrollout.contracts.Topics;
 import org.tlsrollout.platform.testing.KafkaTestResource;
 import org.tlsrollout.platform.testing.TopicRecords;
 
-/** Snapshots in, evaluations out, on a real broker: the shape of api.md, the DLQ, and the metrics. */
+/** Snapshots in, evaluations out, on a real broker: the (compact) shape of api.md, the DLQ, ce_type, and the metrics. */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
 class SnapshotEvaluatorTest {
 
+    /** A snapshot record as the collector publishes it: binary CloudEvents headers of the snapshot type. */
     static void publish(String machineId, String value) {
+        publish(machineId, value, Topics.SNAPSHOT_EVENT_TYPE);
+    }
+
+    /** A record with the CloudEvents headers of this {@code ce_type}; null: no CloudEvents headers at all. */
+    static void publish(String machineId, String value, String ceType) {
+        try (KafkaProducer<String, String> producer = producer(0)) {
+            producer.send(record(machineId, value, ceType));
+        }
+    }
+
+    static ProducerRecord<String, String> record(String machineId, String value, String ceType) {
+        RecordHeaders headers = new RecordHeaders();
+        if (ceType != null) {
+            CloudEvents.binaryHeaders(UUID.randomUUID().toString(), ceType, "urn:tlsrollout:collector-service",
+                    machineId, Instant.now(), headers::add);
+        }
+        return new ProducerRecord<>(Topics.SNAPSHOTS, null, machineId, value, headers);
+    }
+
+    static KafkaProducer<String, String> producer(int lingerMs) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, machineId, value));
-        }
+        props.put(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(lingerMs));
+        return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     }
 
     static String received(String example, String machineId) throws Exception {
@@ -77,18 +100,31 @@ class SnapshotEvaluatorTest {
         assertThat(evaluation.get("collectedAt").asText()).isEqualTo("2026-11-18T14:02:11Z");
         assertThat(evaluation.get("catalogVersion").asText()).isEqualTo("1");
         assertThat(evaluation.get("machineClass").asText()).isEqualTo("client");
-        assertThat(evaluation.get("results")).hasSize(17);
+        // api.md's compact form: results only for FAIL and UNKNOWN, the other rules named in passed and notApplicable
         assertThat(evaluation.get("results").get(0).fieldNames()).toIterable()
                 .contains("ruleId", "status", "severity", "phase", "message");
         Set<String> failing = new java.util.HashSet<>();
+        Set<String> named = new java.util.HashSet<>();
         evaluation.get("results").forEach(r -> {
+            assertThat(r.get("status").asText()).isIn("FAIL", "UNKNOWN");
             if ("FAIL".equals(r.get("status").asText())) {
                 failing.add(r.get("ruleId").asText());
             }
+            named.add(r.get("ruleId").asText());
         });
         assertThat(failing).containsExactlyInAnyOrder("WINHTTP_KB3140245", "WINHTTP_DEFAULT_SECURE_PROTOCOLS",
                 "SCHANNEL_TLS12_CLIENT", "DOTNET_VERSION", "DOTNET_STRONG_CRYPTO", "DOTNET_SYSTEM_DEFAULT_TLS",
                 "TLS12_HANDSHAKE");
+        assertThat(evaluation.get("passed")).isNotEmpty();
+        assertThat(evaluation.get("notApplicable")).isNotEmpty();
+        evaluation.get("passed").forEach(id -> assertThat(named.add(id.asText())).as("once: %s", id).isTrue());
+        evaluation.get("notApplicable").forEach(id -> assertThat(named.add(id.asText())).as("once: %s", id).isTrue());
+        assertThat(named).hasSize(RuleId.values().length);
+        assertThat(evaluation.get("notApplicable")).extracting(JsonNode::asText).contains("SCHANNEL_TLS12_SERVER");
+        assertThat(evaluation.get("receivedAt")).isNotNull();
+        assertThat(evaluation.get("evaluatedAt")).isNotNull();
+        assertThat(evaluation.get("osVersion").asText()).isEqualTo("6.1.7601");
+        assertThat(evaluation.get("roles")).isNotEmpty();
         assertThat(evaluation.get("phases").get("CLIENTS").asText()).isEqualTo("NONCOMPLIANT");
         assertThat(evaluation.get("phases").get("VERIFY").asText()).isEqualTo("NONCOMPLIANT");
         assertThat(new String(record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8))
@@ -116,21 +152,61 @@ class SnapshotEvaluatorTest {
     }
 
     @Test
+    void aRecordWithoutTheSnapshotCeTypeIsDeadLetteredUnreadAndCounted() throws Exception {
+        String headerless = "NO-CE-" + UUID.randomUUID();
+        String wrongType = "WRONG-CE-" + UUID.randomUUID();
+        String healthy = "PC-" + UUID.randomUUID();
+        String before = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+
+        // Valid snapshots as values: only the ce_type header is wrong.
+        publish(headerless, received(Examples.WIN10_CLIENT_DONE, headerless), null);
+        publish(wrongType, received(Examples.WIN10_CLIENT_DONE, wrongType), Topics.EVALUATION_EVENT_TYPE);
+        publish(healthy, received(Examples.WIN10_CLIENT_DONE, healthy));
+
+        ConsumerRecord<String, String> noType = awaitOn(Topics.dlq(Topics.SNAPSHOTS), headerless);
+        assertThat(header(noType, "dead-letter-reason")).contains("no ce_type header", Topics.SNAPSHOT_EVENT_TYPE);
+        ConsumerRecord<String, String> otherType = awaitOn(Topics.dlq(Topics.SNAPSHOTS), wrongType);
+        assertThat(header(otherType, "dead-letter-reason"))
+                .contains("ce_type '" + Topics.EVALUATION_EVENT_TYPE + "' is not " + Topics.SNAPSHOT_EVENT_TYPE);
+        assertThat(header(otherType, "ce_type")).isEqualTo(Topics.EVALUATION_EVENT_TYPE);
+        assertThat(Json.MAPPER.readTree(otherType.value()).get("machineId").asText()).isEqualTo(wrongType);
+        awaitOn(Topics.EVALUATIONS, healthy);
+        assertThat(TopicRecords.all(Topics.EVALUATIONS).stream().map(ConsumerRecord::key).collect(Collectors.toSet()))
+                .doesNotContain(headerless, wrongType);
+        // Counted once Kafka acknowledged the dead letter, just after it is readable.
+        double expected = deadLetters(before) + 2;
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        double counted = 0;
+        while (System.nanoTime() < deadline && counted < expected) {
+            counted = deadLetters(given().when().get("/q/metrics").then().statusCode(200).extract().asString());
+            sleep();
+        }
+        assertThat(counted).isGreaterThanOrEqualTo(expected);
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static double deadLetters(String metrics) {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("(?m)^tlsrollout_dead_letters_total\\{[^}]*topic=\"tlsrollout.snapshots.v1.dlq\"[^}]*} (\\S+)$")
+                .matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @Test
     void eachMachinesEvaluationsArePublishedInTheOrderOfItsSnapshotsWhileThePollIsSpreadOverThreads() throws Exception {
         String prefix = "ORDER-" + UUID.randomUUID() + "-";
         int machines = 5;
         int each = 40;
         Instant first = Instant.parse("2026-11-18T14:00:00Z");
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestResource.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "50"); // so that the records arrive in a few polls
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer = producer(50)) { // linger: so that the records arrive in a few polls
             for (int i = 0; i < each; i++) {
                 for (int m = 0; m < machines; m++) {
                     ObjectNode doc = (ObjectNode) Json.MAPPER.readTree(received(Examples.WIN10_CLIENT_DONE, prefix + m));
                     doc.put("collectedAt", first.plusSeconds(i).toString());
-                    producer.send(new ProducerRecord<>(Topics.SNAPSHOTS, prefix + m, doc.toString()));
+                    producer.send(record(prefix + m, doc.toString(), Topics.SNAPSHOT_EVENT_TYPE));
                 }
             }
         }

@@ -6,6 +6,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -72,23 +73,37 @@ public final class EcKeys {
         }
     }
 
-    /** The key in {@code file}; when there is none, a new one, written there readable by its owner only. */
+    /**
+     * The key in {@code file}; when there is none, a new one, written there readable by its owner only: on a POSIX file
+     * system the file (and a directory made for it) is created with those permissions, so the key is never readable by
+     * others, whatever the umask; elsewhere (Windows) the file inherits its directory's access list.
+     */
     public static KeyPair loadOrCreate(Path file) {
         try {
             if (Files.exists(file)) {
                 return fromPem(Files.readString(file));
             }
             KeyPair pair = generate();
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
+            boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null && !Files.isDirectory(dir)) {
+                if (posix) {
+                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------")));
+                } else {
+                    Files.createDirectories(dir);
+                }
             }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, toPem(pair));
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system
+            // A leftover of an interrupted start may have other permissions: never write into it.
+            Files.deleteIfExists(tmp);
+            if (posix) {
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } else {
+                Files.createFile(tmp);
             }
+            Files.writeString(tmp, toPem(pair), StandardCharsets.US_ASCII, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
             Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return pair;
         } catch (IOException e) {

@@ -44,4 +44,29 @@ public interface AuthConfig {
     /** At most this many verified agent tokens are cached (the least recently used leave first). */
     @WithDefault("100000")
     long agentTokenCacheSize();
+
+    /** Operators and viewers signing in through an OpenID Connect provider, beside the static tokens. */
+    Oidc oidc();
+
+    /** {@code tlsrollout.auth.oidc.*}: off unless {@code issuer} and {@code jwks-url} are set. */
+    interface Oidc {
+        /** The provider's {@code iss}; a bearer JWT of this issuer is verified as an operator's or viewer's token. */
+        Optional<String> issuer();
+
+        /** The provider's JWKS document (its {@code jwks_uri}): https, or http on a loopback address only. */
+        Optional<String> jwksUrl();
+
+        /** The CA (PEM) the JWKS URL is checked against when it is https; unset: the JVM's trust store. */
+        Optional<java.nio.file.Path> caFile();
+
+        /** The {@code aud} the token must carry (the client id the provider issued it for); unset: not checked. */
+        Optional<String> audience();
+
+        /**
+         * The claim holding the caller's roles, a dotted path into the token (for example {@code realm_access.roles});
+         * its values {@code operator} and {@code viewer} are api.md's roles, anything else is ignored.
+         */
+        @WithDefault("groups")
+        String rolesClaim();
+    }
 }

@@ -29,7 +29,8 @@ import org.tlsrollout.contracts.Es256Provider;
 /**
  * Turns a bearer token into an identity: the operator token gives roles operator and viewer, the viewer token
  * the role viewer, and a valid agent token (ES256 JWT from the collector) the role agent with the machine id
- * as principal. Anything else fails authentication (401).
+ * as principal; a JWT of the OpenID Connect provider, when one is configured ({@code tlsrollout.auth.oidc.*}), the
+ * roles operator or viewer its roles claim names. Anything else fails authentication (401).
  * <p>
  * Verifying an agent token's ES256 signature costs far more than the request it authorizes (an agent polls its jobs
  * often), so a verified token is remembered, keyed by its SHA-256, for {@code tlsrollout.auth.agent-token-cache-ttl}
@@ -42,22 +43,32 @@ import org.tlsrollout.contracts.Es256Provider;
 public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
     private final AuthConfig config;
     private final AgentKeys agentKeys;
+    private final OidcKeys oidcKeys;
+    private volatile JwtConsumer oidcConsumer;
     private final Cache<String, Verified> verified;
     private final Clock clock;
     private volatile JwtConsumer agentTokenConsumer;
 
-    /** An agent token whose signature and claims were verified: its subject, and its exp in epoch seconds. */
-    private record Verified(String machineId, long expiresAt) {
+    /**
+     * An agent token whose signature and claims were verified: its subject, its {@code site} claim (null in tokens
+     * issued before the claim existed), and its exp in epoch seconds.
+     */
+    private record Verified(String machineId, String site, long expiresAt) {
     }
 
     @jakarta.inject.Inject
-    public TokenIdentityProvider(AuthConfig config, AgentKeys agentKeys) {
-        this(config, agentKeys, Clock.systemUTC());
+    public TokenIdentityProvider(AuthConfig config, AgentKeys agentKeys, OidcKeys oidcKeys) {
+        this(config, agentKeys, oidcKeys, Clock.systemUTC());
     }
 
     TokenIdentityProvider(AuthConfig config, AgentKeys agentKeys, Clock clock) {
+        this(config, agentKeys, new OidcKeys((VerificationKeyResolver) null), clock);
+    }
+
+    TokenIdentityProvider(AuthConfig config, AgentKeys agentKeys, OidcKeys oidcKeys, Clock clock) {
         this.config = config;
         this.agentKeys = agentKeys;
+        this.oidcKeys = oidcKeys;
         this.clock = clock;
         this.verified = config.agentTokenCacheTtl().isZero() ? null : Caffeine.newBuilder()
                 .maximumSize(config.agentTokenCacheSize())
@@ -83,12 +94,16 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
         if (token.chars().filter(c -> c == '.').count() != 2) {
             return Uni.createFrom().failure(new AuthenticationFailedException("unknown bearer token"));
         }
+        if (oidcKeys.resolver().isPresent() && config.oidc().issuer().orElse("").equals(unverifiedIssuer(token))) {
+            // The provider's keys may have to be fetched: not on the event loop.
+            return context.runBlocking(() -> oidcIdentity(token));
+        }
         String key = verified == null ? null : sha256(token);
         if (key != null) {
             Verified known = verified.getIfPresent(key);
             if (known != null) {
                 if (clock.millis() / 1000 <= known.expiresAt() + config.clockSkew().toSeconds()) {
-                    return Uni.createFrom().item(identity(known.machineId(), Roles.AGENT));
+                    return Uni.createFrom().item(agent(known));
                 }
                 verified.invalidate(key);
                 return Uni.createFrom().failure(new AuthenticationFailedException("expired agent token"));
@@ -101,13 +116,85 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
     private SecurityIdentity agentIdentity(String token, String key) {
         try {
             JwtClaims claims = agentTokenConsumer().processToClaims(token);
+            Object site = claims.getClaimValue(AgentTokens.SITE_CLAIM);
+            Verified agent = new Verified(claims.getSubject(), site instanceof String s ? s : null,
+                    claims.getExpirationTime().getValue());
             if (key != null) {
-                verified.put(key, new Verified(claims.getSubject(), claims.getExpirationTime().getValue()));
+                verified.put(key, agent);
             }
-            return identity(claims.getSubject(), Roles.AGENT);
+            return agent(agent);
         } catch (InvalidJwtException | org.jose4j.jwt.MalformedClaimException e) {
             throw new AuthenticationFailedException("invalid agent token", e);
         }
+    }
+
+    /**
+     * An operator or viewer signed in through the OpenID Connect provider: roles {@code operator} (which includes
+     * viewer) and {@code viewer} from the configured claim, principal its {@code preferred_username}, else subject.
+     */
+    private SecurityIdentity oidcIdentity(String token) {
+        try {
+            JwtClaims claims = oidcConsumer().processToClaims(token);
+            Object name = claims.getClaimValue("preferred_username");
+            QuarkusSecurityIdentity.Builder builder = QuarkusSecurityIdentity.builder().setPrincipal(
+                    new QuarkusPrincipal(name instanceof String n ? n : claims.getSubject()));
+            java.util.Set<String> roles = claimValues(claims.getClaimsMap(), config.oidc().rolesClaim());
+            if (roles.contains(Roles.OPERATOR)) {
+                builder.addRole(Roles.OPERATOR).addRole(Roles.VIEWER);
+            } else if (roles.contains(Roles.VIEWER)) {
+                builder.addRole(Roles.VIEWER);
+            }
+            return builder.build();
+        } catch (InvalidJwtException | org.jose4j.jwt.MalformedClaimException e) {
+            throw new AuthenticationFailedException("invalid token of the OpenID Connect provider", e);
+        }
+    }
+
+    /** The strings at a dotted path of the claims: an array of strings, or one string of space-separated values. */
+    static java.util.Set<String> claimValues(java.util.Map<String, Object> claims, String path) {
+        Object value = claims;
+        for (String part : path.split("\\.")) {
+            value = value instanceof java.util.Map<?, ?> map ? map.get(part) : null;
+        }
+        java.util.Set<String> values = new java.util.HashSet<>();
+        if (value instanceof java.util.Collection<?> list) {
+            list.stream().filter(String.class::isInstance).map(String.class::cast).forEach(values::add);
+        } else if (value instanceof String text) {
+            values.addAll(java.util.Arrays.asList(text.trim().split("\\s+")));
+        }
+        return values;
+    }
+
+    /** The {@code iss} of a JWT, unverified (it only picks the keys that verify it), or null. */
+    private static String unverifiedIssuer(String token) {
+        try {
+            String payload = token.substring(token.indexOf('.') + 1, token.lastIndexOf('.'));
+            Object iss = JwtClaims.parse(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8))
+                    .getClaimValue("iss");
+            return iss instanceof String s ? s : null;
+        } catch (IllegalArgumentException | InvalidJwtException e) {
+            return null;
+        }
+    }
+
+    private JwtConsumer oidcConsumer() {
+        JwtConsumer consumer = oidcConsumer;
+        if (consumer == null) {
+            JwtConsumerBuilder builder = new JwtConsumerBuilder()
+                    .setRequireExpirationTime()
+                    .setRequireSubject()
+                    .setExpectedIssuer(config.oidc().issuer().orElseThrow())
+                    .setAllowedClockSkewInSeconds((int) config.clockSkew().toSeconds())
+                    .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+                            AlgorithmIdentifiers.RSA_USING_SHA256, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
+                            AlgorithmIdentifiers.RSA_PSS_USING_SHA256)
+                    .setVerificationKeyResolver(oidcKeys.resolver().orElseThrow());
+            config.oidc().audience().ifPresentOrElse(builder::setExpectedAudience,
+                    builder::setSkipDefaultAudienceValidation);
+            consumer = builder.build();
+            oidcConsumer = consumer;
+        }
+        return consumer;
     }
 
     private static String sha256(String token) {
@@ -150,6 +237,16 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
         return expected.filter(e -> !e.isBlank())
                 .map(e -> MessageDigest.isEqual(e.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8)))
                 .orElse(false);
+    }
+
+    /** An agent's identity: role agent, the machine id as principal, and its site as attribute when the token has one. */
+    private static SecurityIdentity agent(Verified token) {
+        QuarkusSecurityIdentity.Builder builder = QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(token.machineId())).addRole(Roles.AGENT);
+        if (token.site() != null) {
+            builder.addAttribute(AgentTokens.SITE_CLAIM, token.site());
+        }
+        return builder.build();
     }
 
     private static SecurityIdentity identity(String name, String... roles) {

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.Signature;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +41,27 @@ class EcKeysTest {
 
         assertThat(second.getPublic()).isEqualTo(first.getPublic());
         assertThat(Files.getPosixFilePermissions(file)).hasSize(2);
+    }
+
+    @Test
+    void theKeyFileAndTheDirectoryMadeForItAreTheOwnersOnlyAndALeftoverIsNotReused(@TempDir Path dir)
+            throws Exception {
+        Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX only");
+        Path file = dir.resolve("keys/agent-token.pem");
+        Files.createDirectories(dir.resolve("keys"));
+        // A world-readable temporary file left by an interrupted start.
+        Path leftover = Files.writeString(dir.resolve("keys/agent-token.pem.tmp"), "old");
+        Files.setPosixFilePermissions(leftover, PosixFilePermissions.fromString("rw-rw-rw-"));
+
+        EcKeys.loadOrCreate(file);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(leftover).doesNotExist();
+
+        Path fresh = dir.resolve("new/keys/agent-token.pem");
+        EcKeys.loadOrCreate(fresh);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh.getParent())))
+                .isEqualTo("rwx------");
     }
 
     @Test

@@ -110,7 +110,7 @@ class TokenIdentityProviderTest {
         assertThat(keyLookups).hasValue(2);
     }
 
-    private static SecurityIdentity authenticate(TokenIdentityProvider provider, String token) {
+    static SecurityIdentity authenticate(TokenIdentityProvider provider, String token) {
         AuthenticationRequestContext blocking = new AuthenticationRequestContext() {
             @Override
             public Uni<SecurityIdentity> runBlocking(Supplier<SecurityIdentity> function) {
@@ -121,9 +121,32 @@ class TokenIdentityProviderTest {
                 .await().atMost(Duration.ofSeconds(10));
     }
 
+    @Test
+    void theSiteClaimIsTheIdentitysSiteVerifiedOrCachedAndATokenWithoutOneHasNone() {
+        TokenIdentityProvider provider = provider(Duration.ofSeconds(60));
+        String token = token(KEY, "m-6", Instant.now().plusSeconds(3600), "LON");
+        assertThat(AgentTokens.site(authenticate(provider, token))).contains("LON");
+        assertThat(AgentTokens.site(authenticate(provider, token))).contains("LON");
+        assertThat(keyLookups).hasValue(1);
+
+        SecurityIdentity legacy = authenticate(provider, token(KEY, "m-7", Instant.now().plusSeconds(3600)));
+        assertThat(AgentTokens.site(legacy)).isEmpty();
+        assertThatThrownBy(() -> AgentTokens.requireSite(legacy, "LON"))
+                .hasMessageContaining("enroll again");
+        assertThatThrownBy(() -> AgentTokens.requireSite(authenticate(provider, token), "NYC"))
+                .hasMessageContaining("'LON', not 'NYC'");
+    }
+
     private static String token(KeyPair key, String machineId, Instant exp) {
+        return token(key, machineId, exp, null);
+    }
+
+    private static String token(KeyPair key, String machineId, Instant exp, String site) {
         try {
             JwtClaims claims = new JwtClaims();
+            if (site != null) {
+                claims.setClaim(AgentTokens.SITE_CLAIM, site);
+            }
             claims.setIssuer("tlsrollout-collector");
             claims.setAudience(AgentTokens.AUDIENCE);
             claims.setSubject(machineId);
@@ -141,7 +164,42 @@ class TokenIdentityProviderTest {
     }
 
     private static AuthConfig config(Duration ttl) {
+        return config(ttl, null);
+    }
+
+    /** The settings of these tests; OpenID Connect sign-in as {@code oidc} gives, off when null. */
+    static AuthConfig config(Duration ttl, AuthConfig.Oidc oidc) {
         return new AuthConfig() {
+            @Override
+            public AuthConfig.Oidc oidc() {
+                return oidc != null ? oidc : new AuthConfig.Oidc() {
+                    @Override
+                    public Optional<String> issuer() {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public Optional<String> jwksUrl() {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public Optional<java.nio.file.Path> caFile() {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public Optional<String> audience() {
+                        return Optional.empty();
+                    }
+
+                    @Override
+                    public String rolesClaim() {
+                        return "groups";
+                    }
+                };
+            }
+
             @Override
             public Optional<String> operatorToken() {
                 return Optional.of("op");

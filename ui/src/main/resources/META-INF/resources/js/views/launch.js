@@ -217,7 +217,8 @@ export function launchView(ctx) {
                 : `: ${num(gate.blocking?.total ?? 0)} machine${gate.blocking?.total === 1 ? '' : 's'} would be orphaned.`)),
           !open ? h('p', { class: 'muted' }, 'Launching this wave will be refused until every machine of the site that is not stale is compliant or not applicable in Clients, Site systems and Verify.') : null,
           !open ? gateReport(gate) : null,
-          !open && !request.acknowledgeStale && Number(gate.blocking?.stale) > 0 ? staleHint(gate.blocking.stale) : null)
+          !open && !request.acknowledgeStale && Number(gate.blocking?.stale) > 0 ? staleHint(gate.blocking.stale) : null,
+          !open && Number(gate.blocking?.neverReported) > 0 ? neverReportedHint(gate.blocking.neverReported, request.sites) : null)
         : h('p', { class: 'muted' }, 'The orphan gate applies to Disable legacy waves only.'),
       plan.targeted === 0 ? h('p', { class: 'warn' }, 'This wave targets no machine: every machine selected is already compliant in this phase, or none matches.') : null));
   }
@@ -236,6 +237,7 @@ export function launchView(ctx) {
         p.detail ? h('p', { class: 'refused-detail' }, p.detail) : null,
         p.blocking || p.machines ? gateReport(gate) : null,
         !request.acknowledgeStale && Number(p.blocking?.stale) > 0 ? staleHint(p.blocking.stale) : null,
+        Number(p.blocking?.neverReported) > 0 ? neverReportedHint(p.blocking.neverReported, request.sites) : null,
         (p.errors || []).length ? problemBox({ title: 'Also', errors: p.errors }) : null));
       return;
     }
@@ -247,6 +249,16 @@ export function launchView(ctx) {
   function staleHint(stale) {
     const one = Number(stale) === 1;
     return h('p', { class: 'hint-box' }, `${num(stale)} of them ${one ? 'is' : 'are'} stale: ${one ? 'it has' : 'they have'} not sent a snapshot within the staleness window. If ${one ? 'it is' : 'they are'} gone or will be rebuilt, tick “Acknowledge stale machines”.`);
+  }
+
+  /** Never-reported machines block whatever the wave acknowledges (rules.md): say so, and where to find them. */
+  function neverReportedHint(count, waveSites) {
+    const one = Number(count) === 1;
+    const site = (waveSites || []).length === 1 ? waveSites[0] : '';
+    return h('p', { class: 'hint-box', id: 'never-reported-hint' },
+      `${num(count)} of them ${one ? 'has' : 'have'} never reported: known from inventory, ${one ? 'it has' : 'they have'} sent no snapshot. `
+      + `${one ? 'It blocks' : 'They block'} until ${one ? 'it reports' : 'they report'} or an operator retires ${one ? 'it' : 'them'}; acknowledging stale machines does not lift that. `,
+      h('a', { href: `#/machines${query({ site, neverReported: 'true' })}` }, `Show the never-reported machines${site ? ` of ${site}` : ''}`));
   }
 
   return { el, load, errors, title: 'Launch a wave', poll: false };

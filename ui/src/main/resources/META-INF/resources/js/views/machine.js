@@ -4,6 +4,8 @@ import { api } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { PHASES, RULES, SEEDS, utc, ago, phaseLabel, slug, actionParts, num } from '../model.js';
 import { viewHeader, updatedStamp, emptyState, loading, stateChip, badge } from '../components.js';
+import { machineFlags, retireText } from './machines.js';
+import { session } from '../session.js';
 
 export function machineView(ctx) {
   const id = ctx.params.id;
@@ -33,14 +35,34 @@ export function machineView(ctx) {
     render(m || {});
   }
 
+  async function retire(m) {
+    const ok = await ctx.confirm({ title: `Retire ${id}?`, text: retireText(m), confirmLabel: 'Retire the machine' });
+    if (!ok) return;
+    try {
+      await api(`/api/v1/machines/${encodeURIComponent(id)}/retire`, { method: 'POST' });
+      ctx.notify.success(`${id} retired: it no longer counts in progress, the orphan gate or any wave.`);
+      ctx.reload();
+    } catch (e) {
+      ctx.notify.error(e, `Could not retire ${id}`);
+    }
+  }
+
   function render(m) {
     const now = Date.now();
+    const flags = machineFlags(m).filter(Boolean);
     replaceChildren(summary, h('section', { class: 'card machine-summary', 'aria-label': 'Machine' },
+      flags.length || (session.isOperator() && !m.retired)
+        ? h('div', { class: 'machine-flags' }, flags,
+          session.isOperator() && !m.retired
+            ? h('button', { type: 'button', class: 'btn btn-sm btn-danger-quiet', id: 'retire-machine', dataset: { key: 'retire' }, onclick: () => retire(m) }, 'Retire')
+            : null)
+        : null,
       h('dl', { class: 'facts' },
         h('div', {}, h('dt', {}, 'Site'), h('dd', {}, h('a', { href: `#/machines?site=${encodeURIComponent(m.siteCode || '')}` }, m.siteCode || '—'))),
         h('div', {}, h('dt', {}, 'Class'), h('dd', {}, m.machineClass === 'site-system' ? 'Site system' : m.machineClass === 'client' ? 'Client' : (m.machineClass || '—'))),
         h('div', {}, h('dt', {}, 'Last snapshot'), h('dd', { title: utc(m.lastSnapshotAt, true) },
-          utc(m.lastSnapshotAt), m.lastSnapshotAt ? h('span', { class: 'muted' }, ` · ${ago(m.lastSnapshotAt, now)}`) : null))),
+          m.lastSnapshotAt ? utc(m.lastSnapshotAt) : (m.neverReported ? 'never' : '—'),
+          m.lastSnapshotAt ? h('span', { class: 'muted' }, ` · ${ago(m.lastSnapshotAt, now)}`) : null))),
       h('ol', { class: 'phase-states', 'aria-label': 'State in each phase' }, PHASES.map((p, i) => h('li', { dataset: { phase: p.key } },
         h('span', { class: 'phase-states-name' }, h('span', { class: 'phase-step', 'aria-hidden': 'true' }, String(i + 1)), p.label),
         stateChip(m.phases?.[p.key]))))));

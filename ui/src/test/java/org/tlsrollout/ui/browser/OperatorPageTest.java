@@ -4,6 +4,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
@@ -13,6 +14,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 import java.net.URL;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
@@ -70,7 +72,7 @@ class OperatorPageTest {
         page.onPageError(error -> pageErrors.add(error));
         page.onRequest(request -> {
             String url = request.url();
-            if (!url.startsWith(origin + "/") && !url.startsWith("data:")) {
+            if (!url.startsWith(origin + "/") && !url.startsWith("data:") && !url.startsWith("blob:" + origin + "/")) {
                 foreignRequests.add(url);
             }
         });
@@ -189,6 +191,15 @@ class OperatorPageTest {
         assertThat(page.locator(".empty")).containsText("Launching waves needs the operator role");
         assertThat(page.locator("#wave-name")).hasCount(0);
         assertThat(page.locator("#launch")).hasCount(0);
+
+        // machines: the flags show, retiring does not
+        page.navigate(root + "#/machines");
+        assertThat(page.locator(".machines-table tbody tr")).hasCount(50);
+        assertThat(page.locator(".machines-table tr[data-machine=NYC-PC-0028] .badge-never-reported")).hasText("Never reported");
+        assertThat(page.locator("button[data-action=retire]")).hasCount(0);
+        page.navigate(root + "#/machines/NYC-PC-0028");
+        assertThat(page.locator(".machine-flags .badge-never-reported")).isVisible();
+        assertThat(page.locator("#retire-machine")).hasCount(0);
         Assertions.assertThat(fake.requests()).noneMatch(r -> r.method().equals("POST"));
     }
 
@@ -237,6 +248,120 @@ class OperatorPageTest {
         assertThat(page.locator(".jobs-table tr[data-job=j-7f3a91]")).containsText("exit code 1603");
         assertThat(page.locator(".jobs-table tr[data-job=j-8c21d0]")).containsText("not yet");
         chromium.screenshot(page, "06-machine");
+    }
+
+    // ---- never reported, retired, CSV
+
+    @Test
+    void neverReportedAndRetiredMachinesStandOutAndFilter() {
+        signIn(FakeRemediation.OPERATOR_TOKEN);
+        page.locator("[data-nav=machines]").click();
+        Locator never = page.locator(".machines-table tr[data-machine=NYC-PC-0028]");
+        assertThat(never).hasAttribute("data-never-reported", "true");
+        assertThat(never.locator(".badge-never-reported")).hasText("Never reported");
+        assertThat(never.locator("td").nth(2)).hasText("never");
+        assertThat(never.locator("button[data-action=retire]")).isVisible();
+        Locator retired = page.locator(".machines-table tr[data-machine=NYC-PC-0040]");
+        assertThat(retired).hasAttribute("data-retired", "true");
+        assertThat(retired).hasClass(Pattern.compile("\\bis-retired\\b"));
+        assertThat(retired.locator(".badge-retired")).hasText("Retired");
+        assertThat(retired.locator("button[data-action=retire]")).hasCount(0);
+        assertThat(page.locator(".machines-table .badge")).hasCount(2);
+        assertThat(page.locator("button[data-action=retire]")).hasCount(49);
+        chromium.screenshot(page, "14-machines-flags");
+
+        page.locator("#f-never-reported").selectOption("true");
+        page.locator(".filters button[type=submit]").click();
+        assertThat(page).hasURL(Pattern.compile("#/machines\\?neverReported=true$"));
+        assertThat(page.locator(".filter-chip[data-filter=neverReported]")).containsText("Never reported");
+        assertThat(page.locator(".pager-range")).hasText("1–50 of 62");
+        assertThat(page.locator(".machines-table tbody tr[data-never-reported=true]")).hasCount(50);
+        Assertions.assertThat(fake.last("GET", "/api/v1/machines").orElseThrow().query()).isEqualTo("neverReported=true&page=0&size=50");
+
+        page.locator(".filter-chip[data-filter=neverReported] a").click();
+        assertThat(page).hasURL(Pattern.compile("#/machines$"));
+        assertThat(page.locator(".filter-chip")).hasCount(0);
+        page.locator("#f-retired").selectOption("true");
+        page.locator(".filters button[type=submit]").click();
+        assertThat(page).hasURL(Pattern.compile("#/machines\\?retired=true$"));
+        assertThat(page.locator(".filter-chip[data-filter=retired]")).containsText("Retired");
+        assertThat(page.locator(".machines-table tbody tr[data-retired=true]")).hasCount(50);
+        assertThat(page.locator("button[data-action=retire]")).hasCount(0);
+        Assertions.assertThat(fake.last("GET", "/api/v1/machines").orElseThrow().query()).isEqualTo("retired=true&page=0&size=50");
+    }
+
+    @Test
+    void anOperatorRetiresAMachineAfterSeeingWhatItDoesToTheGate() {
+        signIn(FakeRemediation.OPERATOR_TOKEN);
+        page.navigate(root + "#/machines");
+        Locator row = page.locator(".machines-table tr[data-machine=NYC-PC-0028]");
+        row.locator("button[data-action=retire]").click();
+        assertThat(page.locator("#confirm")).isVisible();
+        assertThat(page.locator("#confirm-title")).hasText("Retire NYC-PC-0028?");
+        assertThat(page.locator("#confirm-text")).containsText("The machine leaves progress, the orphan gate and every wave:"
+                + " DISABLE_LEGACY may then proceed at site NYC without it.");
+        assertThat(page.locator("#confirm-text")).containsText("A later snapshot from it");
+        chromium.screenshot(page, "15-retire-confirm");
+        page.locator("#confirm-no").click();
+        Assertions.assertThat(fake.last("POST", "/api/v1/machines/NYC-PC-0028/retire")).isEmpty();
+
+        row.locator("button[data-action=retire]").click();
+        page.locator("#confirm-yes").click();
+        assertThat(page.locator(".notice-ok")).containsText("NYC-PC-0028 retired");
+        assertThat(row.locator(".badge-retired")).hasText("Retired");
+        assertThat(row.locator("button[data-action=retire]")).hasCount(0);
+        Recorded retire = fake.last("POST", "/api/v1/machines/NYC-PC-0028/retire").orElseThrow();
+        Assertions.assertThat(retire.authorization()).isEqualTo("Bearer " + FakeRemediation.OPERATOR_TOKEN);
+        Assertions.assertThat(fake.retired()).containsExactly("NYC-PC-0028");
+
+        // the gate no longer counts it
+        page.navigate(root + "#/waves/new");
+        page.getByLabel("Name").fill("NYC legacy protocols off");
+        page.getByLabel("Phase").selectOption("DISABLE_LEGACY");
+        page.locator("#site-NYC").check();
+        page.locator("#preview").click();
+        assertThat(page.locator("#gate-status tr[data-phase=NEVER_REPORTED] td")).hasText("0");
+        assertThat(page.locator("#gate-status tr[data-phase=TOTAL] td")).hasText("4");
+        assertThat(page.locator("#never-reported-hint")).hasCount(0);
+
+        // and one machine's page retires too
+        page.navigate(root + "#/machines/NYC-PC-0068");
+        assertThat(page.locator(".machine-flags .badge-never-reported")).hasText("Never reported");
+        assertThat(page.locator(".machine-summary")).containsText("never");
+        page.locator("#retire-machine").click();
+        assertThat(page.locator("#confirm-text")).containsText("the orphan gate");
+        page.locator("#confirm-yes").click();
+        assertThat(page.locator(".machine-flags .badge-retired")).hasText("Retired");
+        assertThat(page.locator("#retire-machine")).hasCount(0);
+        Assertions.assertThat(fake.retired()).containsExactly("NYC-PC-0028", "NYC-PC-0068");
+    }
+
+    @Test
+    void theMachinesListExportsAsCsvWithItsFilters() throws Exception {
+        signIn(FakeRemediation.OPERATOR_TOKEN);
+        page.navigate(root + "#/machines?site=LON&neverReported=true");
+        assertThat(page.locator(".pager-range")).hasText("1–50 of 62");
+
+        Download download = page.waitForDownload(() -> page.locator("#export-csv").click());
+        Assertions.assertThat(download.suggestedFilename()).matches("machines-\\d{4}-\\d{2}-\\d{2}T\\d{6}Z\\.csv");
+        List<String> lines = Files.readAllLines(download.path());
+        Assertions.assertThat(lines.get(0)).isEqualTo(FakeRemediation.MACHINES_CSV_HEADER);
+        Assertions.assertThat(lines.subList(1, lines.size())).hasSize(62).allSatisfy(l -> Assertions.assertThat(l).startsWith("LON-").contains(",true,false,"));
+        // the page reloads the list every few seconds: the export is the request that asked for CSV
+        List<Recorded> csv = fake.requests().stream()
+                .filter(r -> r.path().equals("/api/v1/machines") && r.accept() != null && r.accept().startsWith("text/csv")).toList();
+        Assertions.assertThat(csv).hasSize(1);
+        Recorded sent = csv.get(0);
+        Assertions.assertThat(sent.query()).as("every page: the filters without page and size").isEqualTo("site=LON&neverReported=true");
+        Assertions.assertThat(sent.authorization()).isEqualTo("Bearer " + FakeRemediation.OPERATOR_TOKEN);
+        assertThat(page.locator("#export-csv")).hasText("Export CSV");
+
+        // a refused export says why
+        page.navigate(root + "#/machines?retired=maybe");
+        page.locator("#export-csv").click();
+        Locator problem = page.locator(".notices .problem");
+        assertThat(problem).containsText("Could not export the machines");
+        assertThat(problem.locator(".problem-errors li")).hasText("retired 'maybe' is not true or false");
     }
 
     // ---- waves
@@ -295,7 +420,9 @@ class OperatorPageTest {
 
         page.locator("#preview").click();
         assertThat(page.locator("#gate-status")).hasAttribute("data-open", "false");
-        assertThat(page.locator("#gate-status")).containsText("Orphan gate closed: 4 machines would be orphaned");
+        assertThat(page.locator("#gate-status")).containsText("Orphan gate closed: 5 machines would be orphaned");
+        assertThat(page.locator("#gate-status tr[data-phase=NEVER_REPORTED] td")).hasText("1");
+        assertThat(page.locator("#gate-status #never-reported-hint")).containsText("1 of them has never reported");
         chromium.screenshot(page, "08-wave-gate-closed");
 
         page.locator("#launch").click();
@@ -305,14 +432,20 @@ class OperatorPageTest {
         assertThat(refused).containsText("The orphan gate refused this wave");
         assertThat(refused).containsText("HTTP 409");
         assertThat(refused).containsText("Orphan gate closed");
-        assertThat(refused).containsText("4 machines of NYC are not ready in CLIENTS, SITE_SYSTEMS and VERIFY");
+        assertThat(refused).containsText("5 machines of NYC are not ready in CLIENTS, SITE_SYSTEMS and VERIFY");
         assertThat(refused.locator("tr[data-phase=CLIENTS] td")).hasText("2");
         assertThat(refused.locator("tr[data-phase=SITE_SYSTEMS] td")).hasText("0");
         assertThat(refused.locator("tr[data-phase=VERIFY] td")).hasText("1");
         assertThat(refused.locator("tr[data-phase=STALE] td")).hasText("1");
-        assertThat(refused.locator("tr[data-phase=TOTAL] td")).hasText("4");
-        assertThat(refused.locator(".id-list a")).hasText(new String[] {"NYC-PC-0007", "NYC-PC-0142", "NYC-SRV-0003", "NYC-PC-2301"});
-        assertThat(refused.locator(".hint-box")).containsText("Acknowledge stale machines");
+        assertThat(refused.locator("tr[data-phase=NEVER_REPORTED] th")).hasText("Never reported (known from inventory)");
+        assertThat(refused.locator("tr[data-phase=NEVER_REPORTED] td")).hasText("1");
+        assertThat(refused.locator("tr[data-phase=TOTAL] td")).hasText("5");
+        assertThat(refused.locator(".id-list a")).hasText(new String[] {"NYC-PC-0007", "NYC-PC-0142", "NYC-SRV-0003", "NYC-PC-2301", "NYC-PC-0028"});
+        assertThat(refused.locator(".hint-box").first()).containsText("Acknowledge stale machines");
+        Locator neverHint = refused.locator("#never-reported-hint");
+        assertThat(neverHint).containsText("1 of them has never reported: known from inventory");
+        assertThat(neverHint).containsText("acknowledging stale machines does not lift that");
+        assertThat(neverHint.locator("a")).hasAttribute("href", "#/machines?site=NYC&neverReported=true");
         chromium.screenshot(page, "09-wave-refused");
 
         refused.locator(".id-list a", new Locator.LocatorOptions().setHasText("NYC-PC-0142")).click();

@@ -16,7 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -35,17 +39,28 @@ public final class FakeRemediation {
     static final List<String> STATES = List.of("COMPLIANT", "NOT_APPLICABLE", "NONCOMPLIANT", "UNKNOWN", "PENDING_RESTART", "STALE");
     /** Machines of NYC that block a DISABLE_LEGACY wave, as the orphan gate would list them. */
     public static final List<String> NYC_BLOCKING = List.of("NYC-PC-0007", "NYC-PC-0142", "NYC-SRV-0003");
+    /** The machine of NYC known from inventory only that blocks the orphan gate until it is retired. */
+    public static final String NYC_NEVER_REPORTED = "NYC-PC-0028";
+    /** The columns of {@code GET /api/v1/machines} as CSV (api.md); {@code MachinesCsvHeaderTest} checks them. */
+    public static final String MACHINES_CSV_HEADER =
+            "machineId,siteCode,machineClass,lastSnapshotAt,neverReported,retired,CLIENTS,SITE_SYSTEMS,VERIFY,DISABLE_LEGACY";
+    public static final String TEXT_CSV = "text/csv";
 
     /** One request as the fake received it. */
-    public record Recorded(String method, String path, String query, String authorization, String contentType, String body) {
+    public record Recorded(String method, String path, String query, String authorization, String contentType, String body,
+            String accept) {
     }
 
     private static final Pattern WAVE_ACTION = Pattern.compile("^/api/v1/waves/([^/]+)/(pause|resume|cancel|rollback)$");
     private static final Pattern MACHINE = Pattern.compile("^/api/v1/machines/([^/]+)$");
+    private static final Pattern RETIRE = Pattern.compile("^/api/v1/machines/([^/]+)/retire$");
 
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Map<String, Map<String, Integer>>> progress = new LinkedHashMap<>();
     private final List<JsonObject> waves = new ArrayList<>();
+    private final Set<String> retired = new TreeSet<>();
+    private volatile CountDownLatch csvHold;
+    private volatile boolean csvFinished;
     private HttpServer server;
     private ExecutorService executor;
     private int port;
@@ -84,6 +99,9 @@ public final class FakeRemediation {
     public synchronized void reset() {
         requests.clear();
         progress.clear();
+        retired.clear();
+        csvHold = null;
+        csvFinished = false;
         site("NYC", new int[][] {
                 {2050, 60, 212, 38, 95, 25}, {44, 2395, 12, 4, 0, 25}, {1710, 0, 410, 240, 95, 25}, {0, 2420, 35, 0, 0, 25}});
         site("LON", new int[][] {
@@ -127,6 +145,26 @@ public final class FakeRemediation {
         progress.get(site).get(phase).put(state, n);
     }
 
+    /** The machines retired through the API since the last reset. */
+    public synchronized Set<String> retired() {
+        return Set.copyOf(retired);
+    }
+
+    /**
+     * Makes the next CSV answers stop after their header row until the latch is counted down (at most a minute),
+     * so a test can see the first bytes arrive before the fake has written the rest.
+     */
+    public CountDownLatch holdCsvAfterHeader() {
+        csvFinished = false;
+        csvHold = new CountDownLatch(1);
+        return csvHold;
+    }
+
+    /** Whether a CSV answer has been written to its end. */
+    public boolean csvFinished() {
+        return csvFinished;
+    }
+
     public synchronized String waveState(String id) {
         return waves.stream().filter(w -> w.getString("id").equals(id)).findFirst().orElseThrow().getString("state");
     }
@@ -139,11 +177,16 @@ public final class FakeRemediation {
             String path = exchange.getRequestURI().getRawPath();
             String query = exchange.getRequestURI().getRawQuery();
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            String accept = exchange.getRequestHeaders().getFirst("Accept");
             requests.add(new Recorded(exchange.getRequestMethod(), path, query, auth,
-                    exchange.getRequestHeaders().getFirst("Content-Type"), body));
+                    exchange.getRequestHeaders().getFirst("Content-Type"), body, accept));
             Answer answer;
             synchronized (this) {
-                answer = answer(exchange.getRequestMethod(), path, params(query), auth, body);
+                answer = answer(exchange.getRequestMethod(), path, params(query), auth, body, accept);
+            }
+            if (answer.status() == 200 && TEXT_CSV.equals(answer.contentType())) {
+                streamCsv(exchange, answer.body());
+                return;
             }
             byte[] bytes = answer.body() == null ? new byte[0] : answer.body().getBytes(StandardCharsets.UTF_8);
             if (answer.body() != null) {
@@ -154,6 +197,25 @@ public final class FakeRemediation {
                 exchange.getResponseBody().write(bytes);
             }
         }
+    }
+
+    /** Sends a CSV answer chunked: the header row first, then (once any hold is released) the rest. */
+    private void streamCsv(HttpExchange exchange, String csv) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", TEXT_CSV + "; charset=utf-8");
+        exchange.sendResponseHeaders(200, 0);
+        int header = csv.indexOf('\n') + 1;
+        exchange.getResponseBody().write(csv.substring(0, header).getBytes(StandardCharsets.UTF_8));
+        exchange.getResponseBody().flush();
+        CountDownLatch hold = csvHold;
+        if (hold != null) {
+            try {
+                hold.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        exchange.getResponseBody().write(csv.substring(header).getBytes(StandardCharsets.UTF_8));
+        csvFinished = true;
     }
 
     private record Answer(int status, String contentType, String body) {
@@ -171,7 +233,7 @@ public final class FakeRemediation {
         }
     }
 
-    private Answer answer(String method, String path, Map<String, String> q, String auth, String body) {
+    private Answer answer(String method, String path, Map<String, String> q, String auth, String body, String accept) {
         if (path.equals("/.well-known/jwks.json")) {
             return Answer.json(200, new JsonObject().put("keys", new JsonArray().add(new JsonObject()
                     .put("kty", "EC").put("crv", "P-256").put("kid", "jobs-1").put("x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU")
@@ -198,7 +260,15 @@ public final class FakeRemediation {
             return Answer.json(200, findings(q.get("site")));
         }
         if (method.equals("GET") && path.equals("/api/v1/machines")) {
-            return machines(q);
+            return machines(q, accept != null && accept.contains(TEXT_CSV));
+        }
+        if (method.equals("POST") && (m = RETIRE.matcher(path)).matches()) {
+            String id = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+            if (id.startsWith("GONE-")) {
+                return Answer.problem(404, "Not Found", "no machine '" + id + "' is known");
+            }
+            retired.add(id);
+            return Answer.json(200, machine(id));
         }
         if (method.equals("GET") && (m = MACHINE.matcher(path)).matches()) {
             String id = URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
@@ -298,35 +368,77 @@ public final class FakeRemediation {
         return new JsonObject().put("findings", list);
     }
 
-    private Answer machines(Map<String, String> q) {
+    private Answer machines(Map<String, String> q, boolean csv) {
         int page = Integer.parseInt(q.getOrDefault("page", "0"));
         int size = Integer.parseInt(q.getOrDefault("size", "50"));
+        JsonArray errors = new JsonArray();
         if (q.containsKey("state") && !q.containsKey("phase")) {
+            errors.add(new JsonObject().put("field", "state").put("message", "state filters the state of one phase: give phase too"));
+        }
+        for (String flag : List.of("neverReported", "retired")) {
+            if (q.containsKey(flag) && !List.of("true", "false").contains(q.get(flag))) {
+                errors.add(new JsonObject().put("field", flag).put("message", "'" + q.get(flag) + "' is not true or false"));
+            }
+        }
+        if (!errors.isEmpty()) {
             return Answer.problem(400, new JsonObject().put("title", "Bad Request").put("detail", "invalid query parameters")
-                    .put("errors", new JsonArray().add(new JsonObject().put("field", "state").put("message", "state filters the state of one phase: give phase too"))));
+                    .put("errors", errors));
         }
         String site = q.getOrDefault("site", "NYC");
         int total = q.containsKey("rule") ? 137 : q.containsKey("state") ? 212 : 2480;
-        JsonArray items = new JsonArray();
+        List<JsonObject> matching = new ArrayList<>();
         Instant now = Instant.now();
-        for (int i = page * size; i < Math.min(total, (page + 1) * size); i++) {
+        for (int i = 0; i < total; i++) {
             boolean server = i % 17 == 3;
             String id = site + (server ? "-SRV-" : "-PC-") + String.format("%04d", i + 7);
+            boolean never = neverReported(id);
+            boolean isRetired = retired(id);
             JsonObject phases = new JsonObject()
-                    .put("CLIENTS", server ? "NOT_APPLICABLE" : i % 5 == 0 ? "COMPLIANT" : "NONCOMPLIANT")
-                    .put("SITE_SYSTEMS", server ? "NONCOMPLIANT" : "NOT_APPLICABLE")
-                    .put("VERIFY", i % 3 == 0 ? "UNKNOWN" : "NONCOMPLIANT")
-                    .put("DISABLE_LEGACY", server ? "NONCOMPLIANT" : "NOT_APPLICABLE");
+                    .put("CLIENTS", never ? "UNKNOWN" : server ? "NOT_APPLICABLE" : i % 5 == 0 ? "COMPLIANT" : "NONCOMPLIANT")
+                    .put("SITE_SYSTEMS", server ? (never ? "UNKNOWN" : "NONCOMPLIANT") : "NOT_APPLICABLE")
+                    .put("VERIFY", never || i % 3 == 0 ? "UNKNOWN" : "NONCOMPLIANT")
+                    .put("DISABLE_LEGACY", server ? (never ? "UNKNOWN" : "NONCOMPLIANT") : "NOT_APPLICABLE");
             if (q.containsKey("phase") && q.containsKey("state")) {
                 phases.put(q.get("phase"), q.get("state"));
             }
-            items.add(new JsonObject().put("machineId", id).put("siteCode", site).put("machineClass", server ? "site-system" : "client")
-                    .put("lastSnapshotAt", now.minus(Duration.ofMinutes(7L + i * 13L)).toString()).put("phases", phases));
+            if (q.containsKey("neverReported") && Boolean.parseBoolean(q.get("neverReported")) != never
+                    || q.containsKey("retired") && Boolean.parseBoolean(q.get("retired")) != isRetired) {
+                continue;
+            }
+            matching.add(new JsonObject().put("machineId", id).put("siteCode", site).put("machineClass", server ? "site-system" : "client")
+                    .put("lastSnapshotAt", never ? null : now.minus(Duration.ofMinutes(7L + i * 13L)).toString())
+                    .put("neverReported", never).put("retired", isRetired).put("phases", phases));
         }
-        return Answer.json(200, new JsonObject().put("page", page).put("size", size).put("total", total).put("items", items));
+        if (csv) {
+            StringBuilder out = new StringBuilder(MACHINES_CSV_HEADER).append('\n');
+            for (JsonObject m : matching) {
+                JsonObject phases = m.getJsonObject("phases");
+                out.append(String.join(",", m.getString("machineId"), m.getString("siteCode"), m.getString("machineClass"),
+                        m.getString("lastSnapshotAt") == null ? "" : m.getString("lastSnapshotAt"),
+                        String.valueOf(m.getBoolean("neverReported")), String.valueOf(m.getBoolean("retired")),
+                        phases.getString("CLIENTS"), phases.getString("SITE_SYSTEMS"), phases.getString("VERIFY"),
+                        phases.getString("DISABLE_LEGACY"))).append('\n');
+            }
+            return new Answer(200, TEXT_CSV, out.toString());
+        }
+        JsonArray items = new JsonArray();
+        matching.subList(Math.min(matching.size(), page * size), Math.min(matching.size(), (page + 1) * size)).forEach(items::add);
+        return Answer.json(200, new JsonObject().put("page", page).put("size", size).put("total", matching.size()).put("items", items));
     }
 
-    private static JsonObject machine(String id) {
+    /** Machines known from inventory only: every 40th from the 22nd of a site (NYC-PC-0028 is the first). */
+    private static boolean neverReported(String id) {
+        int n = Integer.parseInt(id.replaceAll("^.*-", ""));
+        return (n - 7) % 40 == 21;
+    }
+
+    /** Retired: every 40th from the 34th of a site (NYC-PC-0040 is the first), and those retired through the API. */
+    private boolean retired(String id) {
+        int n = Integer.parseInt(id.replaceAll("^.*-", ""));
+        return (n - 7) % 40 == 33 || retired.contains(id);
+    }
+
+    private JsonObject machine(String id) {
         Instant now = Instant.now();
         String site = id.length() >= 3 ? id.substring(0, 3) : "NYC";
         boolean server = id.contains("-SRV-");
@@ -353,8 +465,10 @@ public final class FakeRemediation {
                         .put("detail", "INSTALL_SOFTWARE dotnet-framework 4.8: the deployment reported exit code 1603"))
                 .add(new JsonObject().put("jobId", "j-8c21d0").put("waveId", "w-0002").put("phase", "CLIENTS").put("state", "ISSUED").put("seq", 2)
                         .put("issuedAt", now.minus(Duration.ofMinutes(40)).toString()).putNull("reportedAt").putNull("detail"));
+        boolean never = id.matches(".*-\\d+$") && neverReported(id);
         return new JsonObject().put("machineId", id).put("siteCode", site).put("machineClass", server ? "site-system" : "client")
-                .put("lastSnapshotAt", now.minus(Duration.ofMinutes(42)).toString())
+                .put("lastSnapshotAt", never ? null : now.minus(Duration.ofMinutes(42)).toString())
+                .put("neverReported", never).put("retired", id.matches(".*-\\d+$") && retired(id))
                 .put("phases", new JsonObject().put("CLIENTS", server ? "NOT_APPLICABLE" : "NONCOMPLIANT")
                         .put("SITE_SYSTEMS", server ? "NONCOMPLIANT" : "NOT_APPLICABLE").put("VERIFY", "UNKNOWN")
                         .put("DISABLE_LEGACY", server ? "NONCOMPLIANT" : "NOT_APPLICABLE"))
@@ -450,6 +564,7 @@ public final class FakeRemediation {
         JsonObject byPhase = new JsonObject().put("CLIENTS", 0).put("SITE_SYSTEMS", 0).put("VERIFY", 0);
         JsonArray machines = new JsonArray();
         int stale = 0;
+        int never = 0;
         if (phase.equals("DISABLE_LEGACY")) {
             for (Object s : sites) {
                 if (s.equals("NYC")) {
@@ -459,6 +574,11 @@ public final class FakeRemediation {
                     if (!ackStale) {
                         machines.add("NYC-PC-2301");
                     }
+                    // known from inventory only: blocks whatever the wave acknowledges, until retired
+                    if (!retired.contains(NYC_NEVER_REPORTED)) {
+                        never++;
+                        machines.add(NYC_NEVER_REPORTED);
+                    }
                 } else if (s.equals("FRA")) {
                     byPhase.put("SITE_SYSTEMS", byPhase.getInteger("SITE_SYSTEMS") + 1);
                     machines.add("FRA-SRV-0011");
@@ -467,7 +587,8 @@ public final class FakeRemediation {
         }
         int total = machines.size();
         return new JsonObject().put("open", total == 0)
-                .put("blocking", new JsonObject().put("total", total).put("byPhase", byPhase).put("stale", stale))
+                .put("blocking", new JsonObject().put("total", total).put("byPhase", byPhase).put("stale", stale)
+                        .put("neverReported", never))
                 .put("machines", machines);
     }
 

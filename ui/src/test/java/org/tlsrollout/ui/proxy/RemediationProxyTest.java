@@ -8,7 +8,19 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.ui.fake.FakeRemediation;
@@ -23,6 +35,9 @@ class RemediationProxyTest {
 
     @InjectFake
     FakeRemediation fake;
+
+    @TestHTTPResource("/")
+    URL root;
 
     @BeforeEach
     void reset() {
@@ -52,6 +67,30 @@ class RemediationProxyTest {
 
         assertThat(fake.last("GET", "/api/v1/machines").orElseThrow().query())
                 .isEqualTo("rule=DOTNET_STRONG_CRYPTO&status=FAIL&site=NYC&page=1&size=20");
+    }
+
+    @Test
+    void passesAcceptThroughAndStreamsTheCsvAsItComes() throws Exception {
+        CountDownLatch hold = fake.holdCsvAfterHeader();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(root + "api/v1/machines?site=LON&neverReported=true"))
+                .header("Accept", "text/csv").header("Authorization", "Bearer " + FakeRemediation.VIEWER_TOKEN).build();
+        HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader body = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+            // the header row arrives while the fake still holds back the rest: the proxy does not wait for the whole body
+            assertThat(body.readLine()).isEqualTo(FakeRemediation.MACHINES_CSV_HEADER);
+            assertThat(fake.csvFinished()).as("the fake finished the CSV before its first line came through").isFalse();
+            hold.countDown();
+            List<String> rows = body.lines().toList();
+            assertThat(rows).hasSize(62).allSatisfy(r -> assertThat(r).startsWith("LON-").contains(",true,false,"));
+        } finally {
+            hold.countDown();
+        }
+        assertThat(fake.csvFinished()).isTrue();
+        Recorded received = fake.last("GET", "/api/v1/machines").orElseThrow();
+        assertThat(received.accept()).isEqualTo("text/csv");
+        assertThat(received.query()).isEqualTo("site=LON&neverReported=true");
     }
 
     @Test
