@@ -87,6 +87,14 @@ public enum Component {
     }
 
     /**
+     * Whether it connects to the stack's database ({@link Database}): remediation-service, and the collector, which
+     * keeps the agents' identity bindings there in a schema of its own.
+     */
+    public boolean usesDatabase() {
+        return this == COLLECTOR || this == REMEDIATION;
+    }
+
+    /**
      * The process's environment: the tokens, and for a service that talks to Kafka its own principal's credentials
      * (made with the broker's, {@link StackConfig#kafkaCredentials()}); secrets go by environment, which only the
      * owner can read ({@code /proc/<pid>/environ}), never on the command line.
@@ -110,8 +118,7 @@ public enum Component {
                 env.putAll(LocalTls.environment(c, port(c)));
             }
         }
-        if (this == REMEDIATION || this == COLLECTOR) {
-            // The collector keeps the agents' identity bindings in the same database, in a schema of its own.
+        if (usesDatabase()) {
             env.put("TLSROLLOUT_DB_URL", c.dbUrl());
             env.put("TLSROLLOUT_DB_USER", c.dbUser());
             env.put("TLSROLLOUT_DB_PASSWORD", c.dbPassword());

@@ -110,7 +110,10 @@ public final class Database {
         }
     }
 
-    /** A database made by an earlier release (owned by the administrative role): the role takes it over. */
+    /**
+     * A database made by an earlier release (owned by the administrative role): the role takes it over, with the
+     * schemas and the tables, views and sequences in them.
+     */
     private void handOver(Connection admin) throws SQLException {
         try (Statement alter = admin.createStatement()) {
             alter.execute("ALTER DATABASE \"" + name() + "\" OWNER TO \"" + role + "\"");
@@ -120,9 +123,16 @@ public final class Database {
                     DO $$
                     DECLARE r record;
                     BEGIN
+                      FOR r IN SELECT n.nspname FROM pg_namespace n
+                               WHERE n.nspname NOT IN ('public', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%%'
+                                 AND pg_get_userbyid(n.nspowner) <> '%1$s'
+                      LOOP
+                        EXECUTE format('ALTER SCHEMA %%I OWNER TO %%I', r.nspname, '%1$s');
+                      END LOOP;
                       FOR r IN SELECT c.oid::regclass AS object, c.relkind FROM pg_class c
                                JOIN pg_namespace n ON n.oid = c.relnamespace
-                               WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+                               WHERE n.nspname NOT IN ('information_schema') AND n.nspname NOT LIKE 'pg\\_%%'
+                                 AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
                                  AND pg_get_userbyid(c.relowner) <> '%1$s'
                                  AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d
                                           WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')))

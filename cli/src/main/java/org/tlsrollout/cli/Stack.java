@@ -96,7 +96,7 @@ public final class Stack {
                 requirePortFree(c);
             }
         }
-        if (only.contains(Component.REMEDIATION) && new Database(config).ensureExists()) {
+        if (only.stream().anyMatch(Component::usesDatabase) && new Database(config).ensureExists()) {
             out.printf("created database %s%n", new Database(config).name());
         }
         for (Component c : Component.values()) {

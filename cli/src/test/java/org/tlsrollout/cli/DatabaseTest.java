@@ -62,12 +62,17 @@ class DatabaseTest {
                 st.execute("CREATE TABLE machine (id bigserial PRIMARY KEY)");
                 st.execute("CREATE SEQUENCE loose_sequence");
                 st.execute("CREATE VIEW machine_ids AS SELECT id FROM machine");
+                st.execute("CREATE SCHEMA collector"); // the collector's identity bindings
+                st.execute("CREATE TABLE collector.agent_identity (machine_id text PRIMARY KEY)");
             }
 
             assertThat(new Database(config(made.jdbcUrl(), ROLE)).ensureExists()).isFalse();
 
             assertThat(query(made.name(), "SELECT DISTINCT pg_get_userbyid(c.relowner) FROM pg_class c JOIN"
-                    + " pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'")).containsExactly(ROLE);
+                    + " pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ('public', 'collector')"))
+                    .containsExactly(ROLE);
+            assertThat(query(made.name(), "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname ="
+                    + " 'collector'")).containsExactly(ROLE);
             assertThat(query("postgres", "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '"
                     + made.name() + "'")).containsExactly(ROLE);
         }

@@ -279,10 +279,14 @@ class DeploymentFilesTest {
 
     /** Issue 15: the services' role owns the database and is not the superuser. */
     @Test
-    void remediationConnectsAsTheRoleThatOwnsTheDatabaseNotAsTheSuperuser() throws Exception {
+    void theServicesConnectAsTheRoleThatOwnsTheDatabaseNotAsTheSuperuser() throws Exception {
         JsonNode services = resolvedCompose().path("services");
-        assertThat(services.path("remediation-service").path("environment").path("TLSROLLOUT_DB_USER").asText())
-                .isEqualTo("tlsrollout");
+        for (Component c : Component.values()) {
+            if (c.usesDatabase()) {
+                assertThat(services.path(c.displayName()).path("environment").path("TLSROLLOUT_DB_USER").asText())
+                        .as(c.displayName()).isEqualTo("tlsrollout");
+            }
+        }
         JsonNode postgres = services.path("postgres");
         assertThat(postgres.path("environment").path("POSTGRES_USER").asText("postgres")).isNotEqualTo("tlsrollout");
         assertThat(volumes(postgres)).contains(ROOT.resolve("tools/compose/postgres-init.sh")

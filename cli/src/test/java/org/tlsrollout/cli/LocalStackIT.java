@@ -134,16 +134,16 @@ class LocalStackIT {
                 .doesNotContain(config.kafkaCredentials().password(KafkaPrincipals.REMEDIATION));
     }
 
-    /** Issue 15: remediation-service connects as the stack's own role, which is not a superuser. */
+    /** Issue 15: the services (remediation, the collector) connect as the stack's own role, not a superuser. */
     @Test
-    void remediationConnectsToPostgresqlAsARoleThatIsNotASuperuser() throws Exception {
+    void theServicesConnectToPostgresqlAsARoleThatIsNotASuperuser() throws Exception {
         try (Connection admin = DriverManager.getConnection(running.database.jdbcUrl(), running.database.username(),
                 running.database.password());
                 Statement st = admin.createStatement();
                 ResultSet rs = st.executeQuery("SELECT DISTINCT a.usename, r.rolsuper FROM pg_stat_activity a JOIN"
                         + " pg_roles r ON r.rolname = a.usename WHERE a.datname = current_database()"
                         + " AND a.pid <> pg_backend_pid()")) {
-            assertThat(rs.next()).as("remediation-service's connections").isTrue();
+            assertThat(rs.next()).as("the services' connections").isTrue();
             assertThat(rs.getString(1)).isEqualTo(config.dbUser());
             assertThat(rs.getBoolean(2)).as("superuser").isFalse();
             assertThat(rs.next()).as("another role").isFalse();

@@ -52,7 +52,7 @@ final class BenchStack implements AutoCloseable {
                 javaOptions != null ? javaOptions : user.javaOptions());
         Path home = config.home();
         deleteTree(home);
-        boolean withDatabase = components.contains(Component.REMEDIATION);
+        boolean withDatabase = components.stream().anyMatch(Component::usesDatabase);
         if (withDatabase) {
             new Database(config).drop();
         }
