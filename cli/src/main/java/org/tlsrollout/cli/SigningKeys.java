@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.bouncycastle.jce.ECNamedCurveTable;
 import org.tlsrollout.contracts.EcJwk;
+import org.tlsrollout.contracts.EcPem;
 import org.tlsrollout.contracts.Endorsement;
 import org.tlsrollout.platform.io.PrivateFiles;
 
@@ -49,8 +50,6 @@ public final class SigningKeys {
     /** {@code remediation.jobs.ttl}'s default: how long a job signed with a key may still be applied. */
     static final Duration DEFAULT_JOB_TTL = Duration.ofHours(2);
 
-    private static final String BEGIN = "-----BEGIN PRIVATE KEY-----";
-    private static final String END = "-----END PRIVATE KEY-----";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -144,39 +143,19 @@ public final class SigningKeys {
     }
 
     static KeyPair generate() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JVM cannot make EC P-256 keys", e);
-        }
+        return EcPem.generate();
     }
 
     /** PKCS#8 PEM, as remediation-service reads and writes its key file. */
     static String toPem(KeyPair pair) {
-        return BEGIN + "\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(pair.getPrivate().getEncoded()) + "\n" + END + "\n";
+        return EcPem.toPem(pair);
     }
 
-    /** A PKCS#8 PEM EC P-256 private key and its public key (the curve's generator times the private scalar). */
     static KeyPair fromPem(String pem) {
-        int begin = pem.indexOf(BEGIN);
-        int end = pem.indexOf(END);
-        if (begin < 0 || end < begin) {
-            throw new StackException("not a PKCS#8 PEM private key (expected " + BEGIN + ")");
-        }
-        byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + BEGIN.length(), end));
         try {
-            KeyFactory factory = KeyFactory.getInstance("EC");
-            ECPrivateKey key = (ECPrivateKey) factory.generatePrivate(new PKCS8EncodedKeySpec(der));
-            org.bouncycastle.math.ec.ECPoint q = ECNamedCurveTable.getParameterSpec("secp256r1").getG()
-                    .multiply(key.getS()).normalize();
-            ECPoint w = new ECPoint(new BigInteger(1, q.getAffineXCoord().getEncoded()),
-                    new BigInteger(1, q.getAffineYCoord().getEncoded()));
-            return new KeyPair(factory.generatePublic(new ECPublicKeySpec(w, key.getParams())), key);
-        } catch (GeneralSecurityException | ClassCastException e) {
-            throw new StackException("not an EC P-256 private key: " + e.getMessage(), e);
+            return EcPem.fromPem(pem);
+        } catch (IllegalArgumentException e) {
+            throw new StackException(e.getMessage(), e);
         }
     }
 }

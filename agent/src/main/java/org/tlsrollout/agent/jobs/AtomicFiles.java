@@ -8,10 +8,31 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 /** Writes a file so that a reader sees the old content or the new one, never a part of it, even after a crash. */
 public final class AtomicFiles {
+    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+
     private AtomicFiles() {
+    }
+
+    /** The file of a job in {@code dir}: its id when that is a plain file name, else the id's SHA-256 (never a path). */
+    public static Path jobFile(Path dir, String jobId) {
+        String name = PLAIN.matcher(jobId).matches() && !jobId.startsWith(".") ? jobId : sha256(jobId);
+        return dir.resolve(name + ".json");
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static void write(Path file, byte[] content) throws IOException {

@@ -9,13 +9,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tlsrollout.contracts.JobResult;
@@ -27,7 +23,6 @@ import org.tlsrollout.contracts.Json;
  */
 public final class FileResultStore implements ResultStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileResultStore.class);
-    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
     private final Path dir;
 
@@ -89,15 +84,6 @@ public final class FileResultStore implements ResultStore {
     }
 
     private Path file(String jobId) {
-        String name = PLAIN.matcher(jobId).matches() && !jobId.startsWith(".") ? jobId : sha256(jobId);
-        return dir.resolve(name + ".json");
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return AtomicFiles.jobFile(dir, jobId);
     }
 }

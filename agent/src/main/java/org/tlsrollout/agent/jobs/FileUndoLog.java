@@ -2,16 +2,11 @@ package org.tlsrollout.agent.jobs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.PreviousValue;
 
@@ -22,7 +17,6 @@ import org.tlsrollout.contracts.PreviousValue;
  * rollback may come long after the job.
  */
 public final class FileUndoLog implements UndoLog {
-    private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
     private final Path dir;
 
@@ -67,15 +61,6 @@ public final class FileUndoLog implements UndoLog {
     }
 
     private Path file(String jobId) {
-        String name = PLAIN.matcher(jobId).matches() && !jobId.startsWith(".") ? jobId : sha256(jobId);
-        return dir.resolve(name + ".json");
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return AtomicFiles.jobFile(dir, jobId);
     }
 }

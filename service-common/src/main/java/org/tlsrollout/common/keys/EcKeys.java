@@ -22,6 +22,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.tlsrollout.contracts.EcPem;
 import org.bouncycastle.jce.ECNamedCurveTable;
 import org.bouncycastle.jce.spec.ECNamedCurveParameterSpec;
 import org.jose4j.jwk.JsonWebKey;
@@ -35,42 +36,21 @@ import org.jose4j.lang.JoseException;
  * ec_paramgen_curve:P-256} writes them), RFC 7638 key ids and RFC 7517 key sets.
  */
 public final class EcKeys {
-    private static final String BEGIN = "-----BEGIN PRIVATE KEY-----";
-    private static final String END = "-----END PRIVATE KEY-----";
 
     private EcKeys() {
     }
 
     public static KeyPair generate() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JVM cannot make EC P-256 keys", e);
-        }
+        return EcPem.generate();
     }
 
     public static String toPem(KeyPair pair) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(pair.getPrivate().getEncoded());
-        return BEGIN + "\n" + body + "\n" + END + "\n";
+        return EcPem.toPem(pair);
     }
 
     /** Reads a PKCS#8 PEM private key and derives its public key. */
     public static KeyPair fromPem(String pem) {
-        int begin = pem.indexOf(BEGIN);
-        int end = pem.indexOf(END);
-        if (begin < 0 || end < begin) {
-            throw new IllegalArgumentException("not a PKCS#8 PEM private key (expected " + BEGIN + ")");
-        }
-        byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + BEGIN.length(), end));
-        try {
-            ECPrivateKey key = (ECPrivateKey) KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
-            return new KeyPair(publicOf(key), key);
-        } catch (GeneralSecurityException | ClassCastException e) {
-            throw new IllegalArgumentException("not an EC P-256 private key: " + e.getMessage(), e);
-        }
+        return EcPem.fromPem(pem);
     }
 
     /**
@@ -135,13 +115,5 @@ public final class EcKeys {
         } catch (JoseException e) {
             throw new IllegalArgumentException("cannot describe the keys as JWK", e);
         }
-    }
-
-    private static ECPublicKey publicOf(ECPrivateKey key) throws GeneralSecurityException {
-        ECNamedCurveParameterSpec curve = ECNamedCurveTable.getParameterSpec("secp256r1");
-        org.bouncycastle.math.ec.ECPoint q = curve.getG().multiply(key.getS()).normalize();
-        ECPoint w = new ECPoint(new BigInteger(1, q.getAffineXCoord().getEncoded()),
-                new BigInteger(1, q.getAffineYCoord().getEncoded()));
-        return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, key.getParams()));
     }
 }
