@@ -41,7 +41,7 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "up", description = "Start Kafka and every service in the background, wait until all are ready, "
-            + "print the URLs and where the tokens are. Does nothing to what already runs.")
+            + "print the URLs and the tokens in use. Does nothing to what already runs.")
     static final class Up implements Callable<Integer> {
         @Option(names = "--tls", description = "every service serves HTTPS only, TLS 1.3 and 1.2 only, with "
                 + "certificates of a private CA made in <home>/tls (tools/make-certs.sh); remembered until a plain "
@@ -266,10 +266,13 @@ public final class Main implements Runnable {
         System.out.printf("  remediation-service  %s   (machines, progress, waves)%n", config.remediationUrl());
         System.out.printf("  OpenAPI / Swagger UI %s/q/swagger-ui%n", config.remediationUrl());
         System.out.printf("  Kafka                %s%n", config.bootstrapServers());
+        // api.md, Commands: up "prints the URLs and the tokens in use"; the file that keeps them is owner-only.
         Path tokens = config.home().resolve("tokens.env");
-        System.out.printf("%nThe tokens (%s, %s, %s) are those of the environment where set, else those in %s"
-                + " (readable by you only). Load them with:%n  set -a; . %s; set +a%n", Tokens.OPERATOR, Tokens.VIEWER,
-                Tokens.ENROLL, tokens, tokens);
+        System.out.printf("%nTokens (from the environment where set, else kept in %s, readable by you only; load them"
+                + " with: set -a; . %s; set +a):%n", tokens, tokens);
+        System.out.printf("  export %s=%s%n", Tokens.OPERATOR, config.tokens().operator());
+        System.out.printf("  export %s=%s%n", Tokens.VIEWER, config.tokens().viewer());
+        System.out.printf("  export %s=%s%n", Tokens.ENROLL, config.tokens().enrollSecret());
         System.out.printf("Kafka requires SASL/SCRAM-SHA-512; each service has its own principal, the passwords are in"
                 + " %s (readable by you only).%n", config.kafkaCredentialsFile());
         if (config.tls()) {
