@@ -76,9 +76,10 @@ final class OperatorCommands {
                 return USAGE;
             } catch (RolloutApi.Unreachable e) {
                 main().err.println("tlsrollout: " + e.getMessage()
-                        + (main().env.containsKey(REMEDIATION_URL) ? "" : " (is the stack up? ./tlsrollout status)"));
+                        + (main().env.containsKey(REMEDIATION_URL) || main().env.containsKey(COLLECTOR_URL) ? "" : " (is the stack up? ./tlsrollout status)"));
                 return UNREACHABLE;
-            } catch (IllegalArgumentException e) {
+            } catch (StackException | IllegalArgumentException e) {
+                // the local stack's settings (tokens.env, ports in the environment) or a URL that cannot work
                 main().err.println("tlsrollout: " + e.getMessage());
                 return USAGE;
             }
