@@ -78,11 +78,17 @@ public final class Demo {
         new Stack(config, out).up();
         // After up: the stack's mode (plain or --tls) is settled, and with it the URLs and the CA to trust.
         api = new RolloutApi(config.remediationUrl(), config.tokens().operator(), LocalTls.sslContext(config));
-        SimulatedEstate estate = new EstateGenerator(options.seed(), options.machines(), options.sites()).generate();
+        int firstSite = reserveSites(config, options.sites());
+        SimulatedEstate estate = new EstateGenerator(options.seed(), options.machines(), options.sites(), firstSite)
+                .generate();
         sites = estate.sites().stream().map(org.tlsrollout.agent.sim.Site::code)
                 .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
-        out.printf("%nSimulated estate: %d machines across %d sites (seed %d), job failure rate %.0f%%%n",
-                estate.size(), estate.sites().size(), options.seed(), options.failureRate() * 100);
+        out.printf("%nSimulated estate: %d machines across %d sites (%s; seed %d), job failure rate %.0f%%%n",
+                estate.size(), estate.sites().size(), String.join(", ", sites), options.seed(),
+                options.failureRate() * 100);
+        if (firstSite > 0) {
+            out.println("(an earlier demo ran on this stack: this one has sites, and so machine ids, of its own)");
+        }
         ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "agents");
             t.setDaemon(true);
@@ -123,6 +129,29 @@ public final class Demo {
         out.println("\nEvery machine is done: TLS 1.2 enabled and verified, SSL 3.0, TLS 1.0 and TLS 1.1 disabled where the"
                 + " catalog asks for it.");
         return 0;
+    }
+
+    /** The file that keeps the index of the next demo run's first site ({@code down --wipe} deletes it). */
+    static java.nio.file.Path sitesFile(StackConfig config) {
+        return config.home().resolve("demo-sites");
+    }
+
+    /**
+     * The index of this run's first site, and the next run's after it: each run on a stack has site codes, and so
+     * machine ids, of its own (the collector binds an id to the first agent key that enrolled it; 409 for another).
+     */
+    static synchronized int reserveSites(StackConfig config, int sites) {
+        java.nio.file.Path file = sitesFile(config);
+        try {
+            int first = java.nio.file.Files.exists(file)
+                    ? Integer.parseInt(java.nio.file.Files.readString(file).trim()) : 0;
+            java.nio.file.Files.createDirectories(config.home());
+            java.nio.file.Files.writeString(file, Integer.toString(first + sites) + "\n");
+            return first;
+        } catch (java.io.IOException | NumberFormatException e) {
+            throw new StackException("cannot keep the demo's site numbering in " + file + ": " + e.getMessage()
+                    + " (delete the file to start again at P01)", e);
+        }
     }
 
     /**

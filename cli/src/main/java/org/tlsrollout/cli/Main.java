@@ -12,14 +12,41 @@ import picocli.CommandLine.Option;
 @Command(name = "tlsrollout", mixinStandardHelpOptions = true, version = "tlsrollout 0.1.0",
         description = "Takes a Configuration Manager estate safely to TLS 1.2.",
         subcommands = {Main.Up.class, Main.Demo.class, Main.Down.class, Main.Status.class, Main.Bench.class,
-                Main.Chaos.class, Main.Keys.class})
+                Main.Chaos.class, Main.Keys.class, OperatorCommands.Waves.class, OperatorCommands.Progress.class,
+                OperatorCommands.Machines.class, OperatorCommands.Inventory.class, OperatorCommands.Identity.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** What the operator commands read their URLs and tokens from, and where they print. */
+    final java.util.Map<String, String> env;
+    final java.util.function.Supplier<StackConfig> localStack;
+    final java.io.PrintStream out;
+    final java.io.PrintStream err;
+
+    Main() {
+        this(System.getenv(), Main::config, System.out, System.err);
+    }
+
+    /** {@code localStack}: the stack of this checkout, asked for only when the environment names no URL. */
+    Main(java.util.Map<String, String> env, java.util.function.Supplier<StackConfig> localStack,
+            java.io.PrintStream out, java.io.PrintStream err) {
+        this.env = env;
+        this.localStack = localStack;
+        this.out = out;
+        this.err = err;
+    }
+
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new Main());
+        System.exit(commandLine(new Main()).execute(args));
+    }
+
+    /** The command line of {@code main}: a StackException is a message and exit code 1. */
+    static CommandLine commandLine(Main main) {
+        CommandLine cli = new CommandLine(main);
+        cli.setOut(new java.io.PrintWriter(main.out, true));
+        cli.setErr(new java.io.PrintWriter(main.err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof StackException) {
                 commandLine.getErr().println("tlsrollout: " + e.getMessage());
@@ -27,7 +54,7 @@ public final class Main implements Runnable {
             }
             throw e;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 
     @Override

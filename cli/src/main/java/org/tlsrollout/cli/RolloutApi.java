@@ -10,11 +10,15 @@ import java.time.Duration;
 import java.util.Map;
 import org.tlsrollout.contracts.Json;
 
-/** remediation-service's public API as an operator's script uses it (api.md), with the operator token. */
+/**
+ * A service's public API as an operator's script uses it (api.md), with a bearer token: remediation-service for
+ * the demo, remediation-service or collector-service for the operator commands ({@link OperatorCommands}).
+ */
 final class RolloutApi {
     private final HttpClient http;
     private final String baseUrl;
     private final String token;
+    private final String service;
 
     RolloutApi(String baseUrl, String token) {
         this(baseUrl, token, null);
@@ -22,6 +26,11 @@ final class RolloutApi {
 
     /** {@code ssl}: over https, the context that trusts the stack's CA ({@link LocalTls#sslContext}); null: default. */
     RolloutApi(String baseUrl, String token, javax.net.ssl.SSLContext ssl) {
+        this("remediation-service", baseUrl, token, ssl);
+    }
+
+    RolloutApi(String service, String baseUrl, String token, javax.net.ssl.SSLContext ssl) {
+        this.service = service;
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
         if (ssl != null) {
             builder.sslContext(ssl).sslParameters(org.tlsrollout.agent.http.TrustedCa.parameters());
@@ -31,7 +40,15 @@ final class RolloutApi {
         this.token = token;
     }
 
-    record Answer(int status, JsonNode body) {
+    /** The service could not be reached, or the exchange broke off. */
+    static final class Unreachable extends StackException {
+        Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** {@code body}: the answer as JSON, null when empty or not JSON; {@code text}: as received. */
+    record Answer(int status, JsonNode body, String text) {
         boolean ok() {
             return status / 100 == 2;
         }
@@ -78,27 +95,77 @@ final class RolloutApi {
 
     private JsonNode require(Answer answer) {
         if (!answer.ok()) {
-            throw new StackException("remediation-service answered " + answer.problem());
+            throw new StackException(service + " answered " + answer.problem());
         }
         return answer.body();
     }
 
     private Answer send(String method, String path, String body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        return send(method, path, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body), "application/json", "application/json", Map.of());
+    }
+
+    /** Any request; a JSON answer is parsed, any other kept as text. */
+    Answer send(String method, String path, HttpRequest.BodyPublisher body, String contentType, String accept,
+            Map<String, String> headers) {
+        HttpResponse<String> response = exchange(request(method, path, body, contentType, accept, headers),
+                HttpResponse.BodyHandlers.ofString());
+        return answer(response.statusCode(), response.body());
+    }
+
+    /**
+     * A GET whose 2xx answer is copied to {@code out} as it arrives (a CSV export of the whole estate is not held
+     * in memory); any other answer is returned, not copied.
+     */
+    Answer download(String path, String accept, java.io.OutputStream out) {
+        HttpResponse<java.io.InputStream> response = exchange(request("GET", path,
+                HttpRequest.BodyPublishers.noBody(), null, accept, Map.of()), HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream in = response.body()) {
+            if (response.statusCode() / 100 != 2) {
+                return answer(response.statusCode(), new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            in.transferTo(out);
+            out.flush();
+            return new Answer(response.statusCode(), null, "");
+        } catch (IOException e) {
+            throw new Unreachable("the answer of " + service + " at " + baseUrl + " broke off: " + e.getMessage(), e);
+        }
+    }
+
+    private HttpRequest request(String method, String path, HttpRequest.BodyPublisher body, String contentType,
+            String accept, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build();
+                .header("Accept", accept)
+                .method(method, body);
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        headers.forEach(request::header);
+        return request.build();
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            JsonNode json = response.body().isBlank() ? null : Json.MAPPER.readTree(response.body());
-            return new Answer(response.statusCode(), json);
+            return http.send(request, handler);
         } catch (IOException e) {
-            throw new StackException("cannot reach remediation-service at " + baseUrl + ": " + e.getMessage(), e);
+            throw new Unreachable("cannot reach " + service + " at " + baseUrl + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StackException("interrupted");
         }
+    }
+
+    private static Answer answer(int status, String text) {
+        JsonNode json = null;
+        if (!text.isBlank()) {
+            try {
+                json = Json.MAPPER.readTree(text);
+            } catch (IOException notJson) {
+                json = null;
+            }
+        }
+        return new Answer(status, json, text);
     }
 }

@@ -136,6 +136,7 @@ public final class Stack {
         if (wipe) {
             deleteTree(config.kafkaData());
             new Database(config).drop();
+            deleteQuietly(org.tlsrollout.cli.Demo.sitesFile(config)); // a fresh estate: the demo starts again at P01
             out.printf("wiped Kafka's data (%s) and the database %s%n", config.kafkaData(), new Database(config).name());
         }
     }

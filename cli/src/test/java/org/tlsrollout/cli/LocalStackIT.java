@@ -150,6 +150,152 @@ class LocalStackIT {
         }
     }
 
+    /** The output and exit code of one `./tlsrollout ...` run in-process. */
+    record Run(int exit, String out, String err) {
+        String text() {
+            return "exit " + exit + "\n" + out + "\n" + err;
+        }
+
+        JsonNode json() throws IOException {
+            return Json.MAPPER.readTree(out);
+        }
+    }
+
+    /** `./tlsrollout args` against this stack, as the local stack (no URL or token in the environment). */
+    private static Run cli(String... args) {
+        return cli(Map.of(), args);
+    }
+
+    private static Run cli(Map<String, String> env, String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int exit = Main.commandLine(new Main(env, () -> config,
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8))).execute(args);
+        return new Run(exit, out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A Windows 7 client that needs the CLIENTS phase, enrolled and reported at {@code site}. */
+    private static void reportClient(String machineId, String site) throws Exception {
+        ObjectNode snapshot = (ObjectNode) Json.MAPPER.readTree(Examples.json(Examples.WIN7_CLIENT_BEFORE));
+        snapshot.put("machineId", machineId).put("siteCode", site)
+                .put("collectedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        JsonNode enrolled = call("POST", config.collectorUrl() + "/api/v1/agents/enroll", Json.MAPPER.writeValueAsString(
+                EnrollmentRequest.signed(EnrollmentRequest.newAgentKey(), machineId, site, "it-enroll", Instant.now())),
+                null, 200);
+        call("POST", config.collectorUrl() + "/api/v1/snapshots", snapshot.toString(),
+                enrolled.get("agentToken").asText(), 202);
+        awaitMachine(machineId);
+    }
+
+    /** Issue 18.7: `waves create --dry-run`, `create`, `list`, `show`, `pause`, `cancel` on the real service. */
+    @Test
+    void theWaveCommandsPlanCreateListShowPauseAndCancelAWave() throws Exception {
+        reportClient("OPS-0001", "OPS");
+        String[] create = {"waves", "create", "--name", "ops clients", "--phase", "CLIENTS", "--sites", "OPS",
+                "--batch-size", "1", "--max-failure-rate", "0.05"};
+
+        Run plan = cli(concat(create, "--dry-run", "--json"));
+        assertThat(plan.exit()).as(plan.text()).isZero();
+        assertThat(plan.json().path("dryRun").asBoolean()).as(plan.out()).isTrue();
+        assertThat(plan.json().path("targets").toString()).isEqualTo("[\"OPS-0001\"]");
+        Run humanPlan = cli(concat(create, "--dry-run"));
+        assertThat(humanPlan.out()).as(humanPlan.text()).contains("nothing created: 1 machine(s) would be targeted");
+
+        Run created = cli(concat(create, "--json"));
+        assertThat(created.exit()).as(created.text()).isZero();
+        String id = created.json().path("id").asText();
+        assertThat(id).isNotBlank();
+
+        Run list = cli("waves", "list", "--json");
+        assertThat(list.exit()).as(list.text()).isZero();
+        JsonNode waves = list.json().isArray() ? list.json() : list.json().path("items");
+        assertThat(waves.findValuesAsText("id")).contains(id);
+        Run table = cli("waves", "list");
+        assertThat(table.out()).as(table.text()).contains(id).contains("ops clients");
+
+        Run show = cli("waves", "show", id);
+        assertThat(show.exit()).as(show.text()).isZero();
+        assertThat(show.out()).contains("wave " + id + " 'ops clients'").contains("phase CLIENTS").contains("targeted 1");
+
+        Run paused = cli("waves", "pause", id);
+        assertThat(paused.exit()).as(paused.text()).isZero();
+        assertThat(paused.out()).contains("PAUSED");
+        Run cancelled = cli("waves", "cancel", id, "--json");
+        assertThat(cancelled.exit()).as(cancelled.text()).isZero();
+        assertThat(cancelled.json().path("state").asText()).isEqualTo("CANCELLED");
+
+        Run again = cli("waves", "pause", id);
+        assertThat(again.exit()).as(again.text()).isEqualTo(1);
+        assertThat(again.err()).contains("HTTP 409");
+    }
+
+    @Test
+    void progressPrintsASitesPhasesOrTheApisJsonAsIs() throws Exception {
+        reportClient("OPT-0001", "OPT");
+
+        Run site = cli("progress", "--site", "OPT");
+        assertThat(site.exit()).as(site.text()).isZero();
+        assertThat(site.out()).contains("site OPT: 1 machines").containsPattern("CLIENTS +0 +1 ");
+        Run json = cli("progress", "--json");
+        assertThat(json.exit()).as(json.text()).isZero();
+        assertThat(json.json().path("totals").path("CLIENTS").path("NONCOMPLIANT").asLong()).isPositive();
+        Run unknown = cli("progress", "--site", "ZZ9");
+        assertThat(unknown.exit()).as(unknown.text()).isEqualTo(1);
+    }
+
+    /** Exit codes: 2 usage or configuration, 1 the API refused, 3 the service could not be reached. */
+    @Test
+    void badArgumentsAreUsageErrorsRefusalsExitOneAndNoServiceExitsThree() throws Exception {
+        Run badPhase = cli("waves", "create", "--name", "x", "--phase", "CLIENT", "--sites", "OPS",
+                "--max-failure-rate", "0.05");
+        assertThat(badPhase.exit()).as(badPhase.text()).isEqualTo(2);
+        assertThat(badPhase.err()).contains("--phase");
+        Run stateWithoutPhase = cli("machines", "export", "--csv", "--state", "NONCOMPLIANT");
+        assertThat(stateWithoutPhase.exit()).as(stateWithoutPhase.text()).isEqualTo(2);
+        Run urlWithoutToken = cli(Map.of(OperatorCommands.REMEDIATION_URL, config.remediationUrl()), "progress");
+        assertThat(urlWithoutToken.exit()).as(urlWithoutToken.text()).isEqualTo(2);
+
+        Run unknownWave = cli("waves", "show", "no-such-wave");
+        assertThat(unknownWave.exit()).as(unknownWave.text()).isEqualTo(1);
+        assertThat(unknownWave.err()).contains("HTTP 404").contains("no-such-wave");
+        Run viewerActs = cli(Map.of(OperatorCommands.REMEDIATION_URL, config.remediationUrl(), Tokens.OPERATOR,
+                "it-viewer"), "waves", "cancel", "no-such-wave");
+        assertThat(viewerActs.exit()).as(viewerActs.text()).isEqualTo(1);
+        assertThat(viewerActs.err()).contains("HTTP 403");
+
+        int closed = org.tlsrollout.platform.net.FreePorts.pick(1)[0];
+        Run nobody = cli(Map.of(OperatorCommands.REMEDIATION_URL, "http://127.0.0.1:" + closed, Tokens.VIEWER, "x"),
+                "progress");
+        assertThat(nobody.exit()).as(nobody.text()).isEqualTo(3);
+    }
+
+    /** api.md: `GET /api/v1/machines` with `Accept: text/csv`; skipped while remediation-service has no CSV (406). */
+    @Test
+    void machinesExportWritesTheCsvOfApiMd() throws Exception {
+        reportClient("OPU-0001", "OPU");
+        Path file = home.resolve("machines.csv");
+
+        Run export = cli("machines", "export", "--csv", "--site", "OPU", "-o", file.toString());
+
+        org.junit.jupiter.api.Assumptions.assumeFalse(export.exit() == 1 && export.err().contains("HTTP 406"),
+                "remediation-service answers no CSV yet: " + export.err());
+        assertThat(export.exit()).as(export.text()).isZero();
+        List<String> lines = java.nio.file.Files.readAllLines(file);
+        assertThat(lines.get(0)).isEqualTo("machineId,siteCode,machineClass,lastSnapshotAt,neverReported,retired,"
+                + "CLIENTS,SITE_SYSTEMS,VERIFY,DISABLE_LEGACY");
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(1)).startsWith("OPU-0001,OPU,");
+        assertThat(export.out()).contains("wrote 1 machine(s)");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     private static Map<Component, Long> pids() {
         Map<Component, Long> pids = new java.util.EnumMap<>(Component.class);
         stack.status().forEach(s -> pids.put(s.component(), s.pid()));

@@ -33,10 +33,19 @@ public final class EstateGenerator {
     private final long seed;
     private final int machines;
     private final int sites;
+    private final int firstSite;
 
     public EstateGenerator(long seed, int machines, int sites) {
-        if (sites < 1 || sites > 1_395) {
-            throw new IllegalArgumentException("sites must be 1..1395");
+        this(seed, machines, sites, 0);
+    }
+
+    /**
+     * {@code firstSite}: the index of the first site's code (0: P01), so that estates generated side by side on one
+     * stack have distinct site codes and so distinct machine ids; the machines themselves do not depend on it.
+     */
+    public EstateGenerator(long seed, int machines, int sites, int firstSite) {
+        if (sites < 1 || firstSite < 0 || firstSite + sites > 1_395) {
+            throw new IllegalArgumentException("sites must be 1..1395 in all (first site " + firstSite + ")");
         }
         if (machines < sites) {
             throw new IllegalArgumentException("at least one machine per site: " + machines + " machines, " + sites
@@ -45,6 +54,7 @@ public final class EstateGenerator {
         this.seed = seed;
         this.machines = machines;
         this.sites = sites;
+        this.firstSite = firstSite;
     }
 
     public SimulatedEstate generate() {
@@ -60,7 +70,7 @@ public final class EstateGenerator {
         int index = 0;
         for (int s = 0; s < sites; s++) {
             int n = machines / sites + (s < machines % sites ? 1 : 0);
-            Site site = new Site(s, siteCode(s));
+            Site site = new Site(s, siteCode(firstSite + s));
             siteArray[s] = site;
             String database = SqlBuilds.DATABASE.get((s + sqlOffset) % SqlBuilds.DATABASE.size());
             List<Plan> plan = plan(s, n, database, appCatalog);

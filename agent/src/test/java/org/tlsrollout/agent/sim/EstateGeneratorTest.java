@@ -28,6 +28,18 @@ class EstateGeneratorTest {
                 .containsExactlyElementsOf(b.machines().stream().map(EstateGeneratorTest::fingerprint).toList());
     }
 
+    /** A demo run after another on one stack: other site codes, so other machine ids; the rest as before. */
+    @Test
+    void aFirstSiteShiftsTheSiteCodesAndNothingElse() {
+        List<SimulatedMachine> a = new EstateGenerator(9, 300, 2).generate(CLOCK).machines();
+        List<SimulatedMachine> b = new EstateGenerator(9, 300, 2, 2).generate(CLOCK).machines();
+        assertThat(b).extracting(SimulatedMachine::siteCode).containsOnly("P03", "P04");
+        assertThat(b).extracting(SimulatedMachine::id).doesNotContainAnyElementsOf(
+                a.stream().map(SimulatedMachine::id).toList());
+        assertThat(b).extracting(SimulatedMachine::roles)
+                .containsExactlyElementsOf(a.stream().map(SimulatedMachine::roles).toList());
+    }
+
     @Test
     void anotherSeedGivesAnotherEstate() {
         List<String> a = new EstateGenerator(1, 3_000, 5).generate(CLOCK).machines().stream()
