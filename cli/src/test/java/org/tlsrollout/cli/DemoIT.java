@@ -44,7 +44,8 @@ class DemoIT {
         java.util.Map<String, java.util.Set<String>> exported = new java.util.HashMap<>();
         for (String service : new String[] {config.collectorUrl(), config.rulesUrl(), config.remediationUrl()}) {
             var response = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(service + "/q/metrics")).build(),
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(service + "/q/metrics"))
+                            .timeout(java.time.Duration.ofSeconds(60)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(service + "/q/metrics").isEqualTo(200);
             DashboardQueries.exported(response.body()).forEach((metric, labels) ->
