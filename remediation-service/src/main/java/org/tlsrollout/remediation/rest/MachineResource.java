@@ -286,18 +286,7 @@ public class MachineResource {
     }
 
     private static int number(String field, String value, int fallback, int min, int max, List<FieldError> errors) {
-        if (value == null || value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        errors.add(new FieldError(field, "'" + value + "' is not a whole number from " + min + " to " + max));
-        return fallback;
+        Integer n = QueryParameters.whole(field, value, min, max, errors);
+        return n == null ? fallback : n;
     }
 }

@@ -133,8 +133,8 @@ public class WaveResource {
                 errors.add(new FieldError("state", "'" + state + "' is not one of " + Arrays.toString(WaveState.values())));
             }
         }
-        Integer pageNumber = whole("page", page, 0, 1_000_000, errors);
-        Integer pageSize = whole("size", size, 1, 500, errors);
+        Integer pageNumber = QueryParameters.whole("page", page, 0, 1_000_000, errors);
+        Integer pageSize = QueryParameters.whole("size", size, 1, 500, errors);
         if (pageNumber != null && pageSize == null && errors.isEmpty()) {
             errors.add(new FieldError("page", "page needs size"));
         }
@@ -145,21 +145,6 @@ public class WaveResource {
         return Response.ok(result.items()).header("X-Total-Count", result.total()).build();
     }
 
-    private static Integer whole(String field, String value, int min, int max, List<FieldError> errors) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        errors.add(new FieldError(field, "'" + value + "' is not a whole number from " + min + " to " + max));
-        return null;
-    }
 
     @GET
     @Path("/{id}")
