@@ -59,6 +59,8 @@ public final class Demo {
     private final List<String> stuck = new ArrayList<>();
     /** The estate's sites: the demo looks at and acts on these only, whatever else the stack holds. */
     private java.util.Set<String> sites = java.util.Set.of();
+    /** The agentless machines the demo posted as inventory, by site, until retired. */
+    private final Map<String, List<String>> decommissioned = new java.util.HashMap<>();
 
     public Demo(StackConfig config, Options options, PrintStream out) {
         this.config = config;
@@ -104,6 +106,7 @@ public final class Demo {
                     .build();
             SimulatedFleet fleet = SimulatedFleet.create(estate, agents, threads, options.failureRate(), false);
             long step = System.nanoTime();
+            postInventory(estate);
             inventory(fleet, estate.size());
             timings.put("inventory", (System.nanoTime() - step) / 1e9);
             for (Phase phase : Phase.values()) {
@@ -167,7 +170,8 @@ public final class Demo {
                 FleetReport report = fleet.cycle(options.maxInFlight()).join();
                 check(report);
                 trace("inventory", round, started, report);
-                long known = machines(api.progress());
+                JsonNode progress = api.progress();
+                long known = machines(progress) - neverReported(progress);
                 bar.stepTo(known);
                 if (known >= machines) {
                     return;
@@ -278,6 +282,22 @@ public final class Demo {
             request.put("dryRun", true);
             RolloutApi.Answer plan = api.createWave(request);
             JsonNode gate = plan.body() == null ? null : plan.body().path("gate");
+            List<String> agentless = decommissioned.getOrDefault(site, List.of());
+            if (plan.ok() && gate != null && !gate.path("open").asBoolean()
+                    && gate.path("blocking").path("neverReported").asLong() > 0 && !agentless.isEmpty()) {
+                out.printf("  the orphan gate refuses DISABLE_LEGACY at %s: %s machine(s) known from inventory never "
+                        + "reported %s%n  an operator retires them (decommissioned, no agent), so that the gate no longer"
+                        + " waits for them:%n", site, gate.path("blocking").path("neverReported").asText(),
+                        plan.body().path("gate").path("machines"));
+                for (String id : agentless) {
+                    RolloutApi.Answer retired = api.send("POST", "/api/v1/machines/" + id + "/retire",
+                            java.net.http.HttpRequest.BodyPublishers.noBody(), null, "application/json", Map.of());
+                    out.printf("    POST /api/v1/machines/%s/retire: %d%n", id, retired.status());
+                }
+                decommissioned.remove(site);
+                plan = api.createWave(request);
+                gate = plan.body() == null ? null : plan.body().path("gate");
+            }
             if (!plan.ok() || gate == null || !gate.path("open").asBoolean()) {
                 stuck.add("site " + site + ": the orphan gate is closed for DISABLE_LEGACY ("
                         + (plan.ok() ? gate.path("blocking").toString() : plan.problem()) + ")");
@@ -366,6 +386,43 @@ public final class Demo {
         }
     }
 
+    /** Machines of the estate's sites known from inventory that never reported. */
+    private long neverReported(JsonNode progress) {
+        long n = 0;
+        for (JsonNode site : progress.path("sites")) {
+            if (sites.contains(site.path("siteCode").asText())) {
+                n += site.path("neverReported").asLong();
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Posts the expected estate as ConfigMgr's inventory would (api.md, "The expected estate"): every simulated
+     * machine, and per site one client that has no agent (decommissioned, still in ConfigMgr), which the orphan gate
+     * then counts as never reported until an operator retires it.
+     */
+    private void postInventory(SimulatedEstate estate) {
+        StringBuilder csv = new StringBuilder("machineId,siteCode,roles,osVersion,lastSeenAt\n");
+        for (SimulatedMachine m : estate.machines()) {
+            String roles = m.roles().stream().filter(r -> r != org.tlsrollout.contracts.Role.CLIENT).map(Enum::name)
+                    .collect(java.util.stream.Collectors.joining(";"));
+            csv.append(m.id()).append(',').append(m.siteCode()).append(',').append(roles).append(",,\n");
+        }
+        for (String site : sites) {
+            String id = site.toLowerCase(Locale.ROOT) + "-decom01.demo.example";
+            decommissioned.put(site, List.of(id));
+            csv.append(id).append(',').append(site).append(",,6.1,\n");
+        }
+        RolloutApi.Answer answer = api.send("POST", "/api/v1/inventory",
+                java.net.http.HttpRequest.BodyPublishers.ofString(csv.toString()), "text/csv", "application/json", Map.of());
+        if (!answer.ok()) {
+            throw new StackException("POST /api/v1/inventory answered " + answer.status() + ": " + answer.problem());
+        }
+        out.printf("%nInventory from ConfigMgr posted: %s machines added, %d of them agentless (decommissioned, one a"
+                + " site)%n", answer.body().path("added").asText(), sites.size());
+    }
+
     /** Machines of the estate's sites. */
     private long machines(JsonNode progress) {
         long n = 0;
@@ -386,6 +443,11 @@ public final class Demo {
             }
             site.path("phases").path(phase.name()).fields().forEachRemaining(
                     e -> sum.put(e.getKey(), sum.path(e.getKey()).asLong() + e.getValue().asLong()));
+            if (phase == Phase.CLIENTS || phase == Phase.VERIFY) {
+                // The demo's agentless machines are clients: UNKNOWN here, with no job coming, until retired.
+                long agentless = site.path("neverReported").asLong();
+                sum.put(PhaseState.UNKNOWN.name(), Math.max(0, sum.path(PhaseState.UNKNOWN.name()).asLong() - agentless));
+            }
         }
         return sum;
     }

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * under a 20% job failure rate a wave halts, the demo says so and exits non-zero, and no later batch got a job.
  * Each run has a stack of its own (the estate's machine ids do not depend on the seed). After the whole
  * rollout, every metric the Grafana dashboard queries is exported with the labels the query needs (issue #5).
+ * The estate is posted as inventory first, with agentless machines the orphan gate waits for until the demo retires
+ * them (issue 17).
  */
 class DemoIT {
 
@@ -34,7 +36,15 @@ class DemoIT {
                     assertThat(totals.path(phase).path(state).asLong()).as(phase + " " + state).isZero();
                 }
             }
-            assertThat(output.toString(StandardCharsets.UTF_8)).contains("Every machine is done");
+            String text = output.toString(StandardCharsets.UTF_8);
+            assertThat(text).contains("Every machine is done");
+            // Issue 17: the estate came first as inventory with an agentless machine a site; the gate refused
+            // DISABLE_LEGACY for them until the demo retired them, as an operator would.
+            assertThat(text).contains("Inventory from ConfigMgr posted").contains("the orphan gate refuses DISABLE_LEGACY");
+            JsonNode decommissioned = new RolloutApi(s.config.remediationUrl(), "it-viewer")
+                    .get("/api/v1/machines?neverReported=true&size=100").body().path("items");
+            assertThat(decommissioned).isNotEmpty();
+            decommissioned.forEach(m -> assertThat(m.path("retired").asBoolean()).as(m.toString()).isTrue());
             assertEveryDashboardQueryFindsItsMetrics(s.config);
         }
     }
