@@ -255,14 +255,14 @@ public final class SimulatedEstate {
                         throw new org.tlsrollout.agent.host.DeploymentException(
                                 "no SQL Server Express instance to upgrade");
                     }
-                    if (Versions.compare(current, minimumVersion) < 0) {
+                    if (org.tlsrollout.contracts.DottedVersions.compare(current, minimumVersion) < 0) {
                         m.sqlServerVersion(minimumVersion.intern());
                         m.caps(SimulatedTls.withApplications(m, m.caps()));
                     }
                 }
                 case "sql-native-client" -> {
                     String current = m.nativeClientVersion();
-                    if (current == null || Versions.compare(current, minimumVersion) < 0) {
+                    if (current == null || org.tlsrollout.contracts.DottedVersions.compare(current, minimumVersion) < 0) {
                         m.nativeClientVersion(minimumVersion.intern());
                         m.caps(SimulatedTls.withApplications(m, m.caps()));
                     }

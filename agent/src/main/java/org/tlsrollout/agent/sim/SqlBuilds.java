@@ -44,13 +44,13 @@ public final class SqlBuilds {
     /** True when this SQL Server build supports TLS 1.2. */
     public static boolean supportsTls12(String version) {
         Optional<String> first = firstTls12Build(version);
-        return first.isPresent() && Versions.compare(version, first.get()) >= 0;
+        return first.isPresent() && org.tlsrollout.contracts.DottedVersions.compare(version, first.get()) >= 0;
     }
 
     /** The build KB3135244 brings this branch to, when the branch has one and the build is below it. */
     public static Optional<String> tls12Update(String version) {
         Optional<String> first = firstTls12Build(version);
-        return first.filter(f -> Versions.compare(version, f) < 0);
+        return first.filter(f -> org.tlsrollout.contracts.DottedVersions.compare(version, f) < 0);
     }
 
     /**

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tlsrollout.agent.host.HostFacts;
 import org.tlsrollout.agent.windows.RegistryApi.View;
+import org.tlsrollout.contracts.DottedVersions;
 import org.tlsrollout.contracts.MachineSnapshot;
 import org.tlsrollout.contracts.Role;
 
@@ -152,7 +153,7 @@ public final class WindowsFacts {
                 }
                 String v = string(setup.get("PatchLevel")) != null ? string(setup.get("PatchLevel")) : string(setup.get("Version"));
                 String pv = productVersion(v);
-                if (pv != null && (lowest == null || compare(pv, lowest) < 0)) {
+                if (pv != null && (lowest == null || DottedVersions.compare(pv, lowest) < 0)) {
                     lowest = pv;
                     edition = string(setup.get("Edition"));
                 }
@@ -226,19 +227,6 @@ public final class WindowsFacts {
         }
         roles.addAll(configuredRoles);
         return new ArrayList<>(roles);
-    }
-
-    static int compare(String a, String b) {
-        String[] x = a.split("\\.");
-        String[] y = b.split("\\.");
-        for (int i = 0; i < Math.max(x.length, y.length); i++) {
-            long l = i < x.length ? Long.parseLong(x[i]) : 0;
-            long r = i < y.length ? Long.parseLong(y[i]) : 0;
-            if (l != r) {
-                return Long.compare(l, r);
-            }
-        }
-        return 0;
     }
 
     private static String string(Object o) {

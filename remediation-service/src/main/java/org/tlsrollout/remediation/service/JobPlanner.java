@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.tlsrollout.contracts.Action;
+import org.tlsrollout.contracts.DottedVersions;
 import org.tlsrollout.contracts.ActionPolicy;
 import org.tlsrollout.contracts.ActionType;
 import org.tlsrollout.contracts.Phase;
@@ -155,7 +156,7 @@ public final class JobPlanner {
                     case SET_REGISTRY_DWORD -> registry.putIfAbsent(pair(a.key(), a.name()), a);
                     case INSTALL_UPDATE -> updates.putIfAbsent(String.valueOf(a.kb()).toUpperCase(Locale.ROOT), a);
                     case INSTALL_SOFTWARE -> software.merge(String.valueOf(a.product()), a,
-                            (kept, next) -> compareVersions(next.minimumVersion(), kept.minimumVersion()) > 0 ? next : kept);
+                            (kept, next) -> DottedVersions.compare(next.minimumVersion(), kept.minimumVersion()) > 0 ? next : kept);
                     case RESTART_SERVICE -> services.putIfAbsent(String.valueOf(a.service()), a);
                     case RESTART -> {
                         restart = true;
@@ -200,31 +201,6 @@ public final class JobPlanner {
         }
         actions.add(Action.restart(reason));
         return new Plan(rules, actions, true);
-    }
-
-    /** Compares dotted versions numerically, part by part; a missing part counts as 0. */
-    static int compareVersions(String a, String b) {
-        if (a == null || b == null) {
-            return a == null ? (b == null ? 0 : -1) : 1;
-        }
-        String[] x = a.split("\\.");
-        String[] y = b.split("\\.");
-        for (int i = 0; i < Math.max(x.length, y.length); i++) {
-            long p = i < x.length ? part(x[i]) : 0;
-            long q = i < y.length ? part(y[i]) : 0;
-            if (p != q) {
-                return Long.compare(p, q);
-            }
-        }
-        return 0;
-    }
-
-    private static long part(String s) {
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     private static String pair(String key, String name) {

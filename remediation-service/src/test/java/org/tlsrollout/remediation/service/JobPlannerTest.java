@@ -143,8 +143,8 @@ class JobPlannerTest {
 
     @Test
     void versionsCompareNumericallyPartByPart() {
-        assertThat(JobPlanner.compareVersions("11.4.10000", "11.4.7001.0")).isPositive();
-        assertThat(JobPlanner.compareVersions("4.8", "4.8.0")).isZero();
-        assertThat(JobPlanner.compareVersions("13.0.5026.0", "13.2")).isNegative();
+        assertThat(org.tlsrollout.contracts.DottedVersions.compare("11.4.10000", "11.4.7001.0")).isPositive();
+        assertThat(org.tlsrollout.contracts.DottedVersions.compare("4.8", "4.8.0")).isZero();
+        assertThat(org.tlsrollout.contracts.DottedVersions.compare("13.0.5026.0", "13.2")).isNegative();
     }
 }
