@@ -449,7 +449,7 @@ final class OperatorCommands {
         }
     }
 
-    @Command(name = "rollback", description = "A new wave restoring the registry values the wave's jobs recorded.")
+    @Command(name = "rollback", description = "A new wave undoing, on each machine, what the wave's succeeded jobs changed (UNDO_JOB).")
     static final class WavesRollback extends WaveAction {
         @Override
         String action() {

@@ -5,11 +5,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import org.tlsrollout.contracts.JobEvent;
 import org.tlsrollout.remediation.outbox.Outbox;
 
 /**
@@ -44,20 +39,7 @@ public class MachineRetirement {
                     skip.setString(2, machineId);
                     skip.executeUpdate();
                 }
-                List<JobEvent> events = new ArrayList<>();
-                Instant now = Instant.now();
-                try (PreparedStatement cancel = c.prepareStatement("UPDATE job SET state = 'CANCELLED', detail = ?"
-                        + " WHERE machine_id = ? AND state = 'ISSUED'"
-                        + " RETURNING id, wave_id, machine_id, site_code, phase, seq, rules")) {
-                    cancel.setString(1, reason);
-                    cancel.setString(2, machineId);
-                    try (ResultSet rs = cancel.executeQuery()) {
-                        while (rs.next()) {
-                            events.add(WaveEngine.event(JobEvent.Kind.CANCELLED, rs, now, reason));
-                        }
-                    }
-                }
-                Outbox.add(c, events);
+                Outbox.add(c, WaveEngine.cancelIssued(c, WaveEngine.IssuedJobsOf.MACHINE, machineId, reason));
                 return true;
             }
         });

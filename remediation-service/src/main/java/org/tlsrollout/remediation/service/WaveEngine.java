@@ -295,6 +295,35 @@ public class WaveEngine {
         return events;
     }
 
+    /** Whose ISSUED jobs {@link #cancelIssued} cancels. */
+    enum IssuedJobsOf {
+        WAVE("wave_id"), MACHINE("machine_id");
+
+        final String column;
+
+        IssuedJobsOf(String column) {
+            this.column = column;
+        }
+    }
+
+    /** Cancels the ISSUED jobs of one wave or one machine; their CANCELLED events, for the outbox. */
+    static List<JobEvent> cancelIssued(Connection c, IssuedJobsOf of, String id, String reason) throws SQLException {
+        List<JobEvent> events = new ArrayList<>();
+        Instant now = Instant.now();
+        try (PreparedStatement cancel = c.prepareStatement("UPDATE job SET state = 'CANCELLED', detail = ?"
+                + " WHERE " + of.column + " = ? AND state = 'ISSUED'"
+                + " RETURNING id, wave_id, machine_id, site_code, phase, seq, rules")) {
+            cancel.setString(1, reason);
+            cancel.setString(2, id);
+            try (ResultSet rs = cancel.executeQuery()) {
+                while (rs.next()) {
+                    events.add(event(JobEvent.Kind.CANCELLED, rs, now, reason));
+                }
+            }
+        }
+        return events;
+    }
+
     /**
      * The event of a job row read as {@code id, wave_id, machine_id, site_code, phase, seq, rules} (the first seven
      * columns of {@code rs}).

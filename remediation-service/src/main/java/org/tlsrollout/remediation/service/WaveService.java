@@ -475,20 +475,8 @@ public class WaveService {
                 if (!wave.state().canCancel()) {
                     throw illegal(wave, "cancelled", "it has ended already");
                 }
-                List<JobEvent> events = new ArrayList<>();
-                Instant now = Instant.now();
                 String reason = "wave cancelled by " + actor;
-                try (PreparedStatement update = c.prepareStatement("UPDATE job SET state = 'CANCELLED', detail = ?"
-                        + " WHERE wave_id = ? AND state = 'ISSUED'"
-                        + " RETURNING id, wave_id, machine_id, site_code, phase, seq, rules")) {
-                    update.setString(1, reason);
-                    update.setString(2, id);
-                    try (ResultSet rs = update.executeQuery()) {
-                        while (rs.next()) {
-                            events.add(WaveEngine.event(JobEvent.Kind.CANCELLED, rs, now, reason));
-                        }
-                    }
-                }
+                List<JobEvent> events = WaveEngine.cancelIssued(c, WaveEngine.IssuedJobsOf.WAVE, id, reason);
                 Outbox.add(c, events);
                 WaveStore.transition(c, wave, WaveState.CANCELLED, actor, "cancel",
                         reason + "; " + events.size() + " unreported job(s) cancelled");
