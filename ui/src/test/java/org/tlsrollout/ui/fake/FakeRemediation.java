@@ -145,9 +145,9 @@ public final class FakeRemediation {
         progress.get(site).get(phase).put(state, n);
     }
 
-    /** The machines retired through the API since the last reset. */
-    public synchronized Set<String> retired() {
-        return Set.copyOf(retired);
+    /** The machines retired through the API since the last reset, in order of their ids. */
+    public synchronized List<String> retired() {
+        return List.copyOf(retired); // the TreeSet's order: Set.copyOf would iterate in a per-JVM order
     }
 
     /**
