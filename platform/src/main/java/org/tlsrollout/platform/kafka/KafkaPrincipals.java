@@ -38,6 +38,8 @@ public final class KafkaPrincipals {
     /** The consumer groups of the services ({@code group.id} in their application.properties). */
     public static final String RULES_GROUP = "rules-service";
     public static final String REMEDIATION_GROUP = "remediation-service";
+    /** remediation-service's consumer of {@link Topics#AUDIT}, which it stores for {@code GET /api/v1/audit}. */
+    public static final String REMEDIATION_AUDIT_GROUP = "remediation-service-audit";
 
     private KafkaPrincipals() {
     }
@@ -45,7 +47,8 @@ public final class KafkaPrincipals {
     /**
      * The ACLs: collector writes snapshots; rules reads snapshots (group rules-service) and writes evaluations and
      * the snapshots' dead letters; remediation reads evaluations (group remediation-service) and writes job events
-     * and the evaluations' dead letters. WRITE and READ imply DESCRIBE; WRITE on a topic is what an idempotent
+     * and the evaluations' dead letters; both write the audit trail, which remediation reads (group
+     * remediation-service-audit). WRITE and READ imply DESCRIBE; WRITE on a topic is what an idempotent
      * producer needs (KIP-679), so no cluster permission is given to any service.
      */
     public static List<AclBinding> acls() {
@@ -59,6 +62,12 @@ public final class KafkaPrincipals {
         acls.add(group(REMEDIATION, REMEDIATION_GROUP));
         acls.add(topic(REMEDIATION, AclOperation.WRITE, Topics.JOB_EVENTS));
         acls.add(topic(REMEDIATION, AclOperation.WRITE, Topics.dlq(Topics.EVALUATIONS)));
+        // The audit trail: collector and remediation write their operators' actions; remediation reads them all.
+        acls.add(topic(COLLECTOR, AclOperation.WRITE, Topics.AUDIT));
+        acls.add(topic(REMEDIATION, AclOperation.WRITE, Topics.AUDIT));
+        acls.add(topic(REMEDIATION, AclOperation.READ, Topics.AUDIT));
+        acls.add(group(REMEDIATION, REMEDIATION_AUDIT_GROUP));
+        acls.add(topic(REMEDIATION, AclOperation.WRITE, Topics.dlq(Topics.AUDIT)));
         return List.copyOf(acls);
     }
 
