@@ -24,22 +24,13 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.jose4j.jca.ProviderContext;
 
 /**
- * The JCA provider that makes and checks every ES256 signature where many are made: remediation-service signing
- * jobs, the agent verifying them, the collector signing agent tokens, every service verifying those. The JDK's own
- * P-256 is pure Java and slow (on the 2-core benchmark machine about 600 us a signature, 1,100 us a verification);
- * in order of preference:
- * <ol>
- * <li>the Amazon Corretto Crypto Provider (ACCP, AWS-LC's assembly P-256 through JNI; about 18 us a signature and
- * 55 us a verification there), where its native library loads and passes its self-tests: the project ships the
- * {@code linux-x86_64} build;</li>
- * <li>otherwise BouncyCastle (pure Java, about 100-140 us and 90-135 us).</li>
- * </ol>
- * {@code -Dtlsrollout.es256-provider=BC} (or the environment variable {@code TLSROLLOUT_ES256_PROVIDER=BC}) forces
- * BouncyCastle. The signatures are the same standard ECDSA whichever provider makes them (the tests check each one
- * against the JDK's). The chosen provider is added as the JVM's last provider, so nothing else picks it by default
- * (TLS stays on the JDK's), and each key is converted once to the provider's own (a key of another provider would be
- * converted on every operation). jose4j and Nimbus still make every check of the JWS and the JWT; only the signature
- * primitive moves.
+ * The JCA provider that makes and checks every ES256 signature where many are made (job signing and verification,
+ * agent tokens), because the JDK's own P-256 is pure Java and several times slower (figures: docs/decisions.md, "ES256
+ * on the Amazon Corretto Crypto Provider"). First choice the Amazon Corretto Crypto Provider, where its native
+ * library loads and passes its self-tests (the project ships the {@code linux-x86_64} build); else BouncyCastle.
+ * {@code -Dtlsrollout.es256-provider=BC} (or {@code TLSROLLOUT_ES256_PROVIDER=BC}) forces BouncyCastle. The signatures
+ * are the same standard ECDSA whichever provider makes them. The provider is added as the JVM's last, so nothing else
+ * picks it by default (TLS stays on the JDK's), and each key is converted once to the provider's own.
  */
 public final class Es256Provider {
     /** {@code -D} property and environment variable that choose the provider: {@code auto} (default) or {@code BC}. */
