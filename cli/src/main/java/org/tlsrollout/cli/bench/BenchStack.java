@@ -84,6 +84,19 @@ final class BenchStack implements AutoCloseable {
         return DriverManager.getConnection(config.dbUrl(), config.dbUser(), config.dbPassword());
     }
 
+    /**
+     * Writes every dirty page out (CHECKPOINT), so that a timed step does not pay for an earlier one's; as the
+     * administrative role, since the services' role may not. Where that role may not either, says so and goes on.
+     */
+    void checkpoint(PrintStream out) {
+        try (Connection admin = DriverManager.getConnection(config.dbUrl(), config.dbAdminUser(),
+                config.dbAdminPassword()); java.sql.Statement s = admin.createStatement()) {
+            s.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            out.println("  (no CHECKPOINT before the baseline: " + e.getMessage() + ")");
+        }
+    }
+
     /** Peak and current resident memory of a process, in MiB, from /proc (VmHWM, VmRSS); -1 when unknown. */
     static long[] rssMiB(long pid) {
         long hwm = -1;

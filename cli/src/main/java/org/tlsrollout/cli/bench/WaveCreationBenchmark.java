@@ -119,7 +119,7 @@ public final class WaveCreationBenchmark implements Benchmark {
                     seed(db, template, site, sizes[i], out);
                     Measure m = wave(db, url, token, site, sizes[i], pid, kafkaPid, out);
                     m = new Measure(m.machines(), m.waveId(), m.createSeconds(), m.waveSeconds(), m.relaySeconds(),
-                            copyBaseline(db, stack.config().home(), m.waveId(), sizes[i], out), m.peakRssMiB(), m.cpu());
+                            copyBaseline(db, stack, stack.config().home(), m.waveId(), sizes[i], out), m.peakRssMiB(), m.cpu());
                     measures.add(m);
                     out.printf(java.util.Locale.ROOT, "B3 %,d machines: wave %.1f s (%.0f jobs/s; POST answered in %.1f s,"
                                     + " events relayed to Kafka %.1f s after the POST), COPY of the same job rows %.1f s"
@@ -264,7 +264,7 @@ public final class WaveCreationBenchmark implements Benchmark {
      * The baseline: the wave's job rows, exported to a file, copied into a new table LIKE job INCLUDING ALL (same
      * columns, constraints, indexes, compression) in one transaction. Timed: the COPY and its commit.
      */
-    private static double copyBaseline(Connection db, Path home, String waveId, int n, PrintStream out)
+    private static double copyBaseline(Connection db, BenchStack stack, Path home, String waveId, int n, PrintStream out)
             throws Exception {
         if (!waveId.matches("[A-Za-z0-9-]+")) {
             throw new IllegalStateException("unexpected wave id " + waveId);
@@ -277,8 +277,8 @@ public final class WaveCreationBenchmark implements Benchmark {
             try (Statement s = db.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS b3_copy");
                 s.execute("CREATE TABLE b3_copy (LIKE job INCLUDING ALL)");
-                s.execute("CHECKPOINT");
             }
+            stack.checkpoint(out);
             boolean auto = db.getAutoCommit();
             db.setAutoCommit(false);
             long t0 = System.nanoTime();
