@@ -11,10 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Free loopback ports for processes that bind them later (a broker, a service), drawn at random below the kernel's
- * ephemeral range ({@code /proc/sys/net/ipv4/ip_local_port_range}). A port found with {@code new ServerSocket(0)}
- * lies in that range, which is also where the kernel picks the local port of every outgoing connection (a Kafka
- * client's, a JDBC pool's): CI once failed with "Port 37125 seems to be in use" because a connection took the port
- * in the seconds before remediation-service bound it.
+ * ephemeral range ({@code /proc/sys/net/ipv4/ip_local_port_range}): the kernel picks the local port of every outgoing
+ * connection from that range, and one could take a port found there before its process binds it (docs/decisions.md).
  */
 public final class FreePorts {
     /** Where the search starts: above the registered ports that local tools commonly take. */

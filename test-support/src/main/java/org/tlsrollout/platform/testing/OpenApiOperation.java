@@ -11,7 +11,7 @@ import org.tlsrollout.contracts.Json;
 
 /**
  * One operation of a service's {@code /q/openapi} document, for tests that must cover every endpoint, a new one
- * included (the R6 suite of docs/benchmarks.md).
+ * included ({@link EndpointAuthentication}).
  *
  * @param contentType the first media type of its request body, null when it takes none
  */

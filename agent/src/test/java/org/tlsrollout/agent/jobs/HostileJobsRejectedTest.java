@@ -23,13 +23,14 @@ import org.tlsrollout.contracts.RegistryKeys;
 import org.tlsrollout.contracts.RuleId;
 
 /**
- * R5 (issue #6, docs/benchmarks.md): N jobs of each hostile kind (forged, tampered, expired, replayed, for another
- * machine, outside the allowlist, a value the allowlist pins otherwise, signed with an unknown key) against one agent that also gets N valid jobs in
- * between. Every hostile job is REJECTED and changes nothing (registry, host, sequence); every valid job is applied.
- * The jobs carry real ES256 signatures, made with Nimbus JOSE as remediation-service signs them (the agent verifies
- * with jose4j). {@link JobVerifierTest} has one case of each kind with its reason; this counts them at volume.
+ * An agent rejects every hostile job and is changed by none, at volume: N jobs of each hostile kind (forged, tampered,
+ * expired, replayed, for another machine, outside the allowlist, a value the allowlist pins otherwise, signed with an
+ * unknown key) between N valid jobs, which are all applied. A hostile job counts only if REJECTED with the registry,
+ * the host and the sequence unchanged. The jobs carry real ES256 signatures, made with Nimbus JOSE as
+ * remediation-service signs them (the agent verifies with jose4j). {@link JobVerifierTest} has one case of each kind
+ * with its reason.
  */
-class R5JobRejectionTest {
+class HostileJobsRejectedTest {
     static final int N = 100;
     static final String MACHINE = "PC-R5.corp.example";
     static final Instant NOW = Instant.parse("2026-11-22T03:00:00Z");
@@ -161,7 +162,7 @@ class R5JobRejectionTest {
             }
         }
         int total = rejected.values().stream().mapToInt(Integer::intValue).sum();
-        System.out.printf("R5 rejected=%d/%d applied=%d/%d %s%n", total, N * Kind.values().length, applied, N, rejected);
+        System.out.printf("hostile jobs rejected=%d/%d applied=%d/%d %s%n", total, N * Kind.values().length, applied, N, rejected);
 
         assertThat(wrong).isEmpty();
         for (Kind kind : Kind.values()) {
