@@ -48,6 +48,7 @@ import org.tlsrollout.platform.testing.PostgresTestResource;
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = OidcTestIssuer.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 class EnrollmentTest {
     static final String OPERATOR = SnapshotResourceTest.OPERATOR;
@@ -231,6 +232,25 @@ class EnrollmentTest {
             assertThat(header(record, "ce_id")).isEqualTo(read(record.value()).eventId());
         }
         assertThat(done.eventId()).isNotEqualTo(refused.eventId());
+    }
+
+    @Test
+    void aResetByAnOpenIdConnectUserNamesThemOnTheAuditTrail() {
+        String machineId = SnapshotResourceTest.newMachineId();
+        new TestAgent().enroll(machineId, "NYC");
+
+        given().auth().oauth2(OidcTestIssuer.token("dana", "viewer")).delete("/api/v1/agents/{id}/identity", machineId)
+                .then().statusCode(403);
+        assertThat(identities.thumbprint(machineId)).isNotNull();
+        given().auth().oauth2(OidcTestIssuer.token("carol", "operator")).delete("/api/v1/agents/{id}/identity", machineId)
+                .then().statusCode(204);
+
+        List<AuditEvent> events = TopicRecords.all(Topics.AUDIT).stream()
+                .filter(r -> ("agent/" + machineId).equals(r.key())).map(r -> read(r.value())).toList();
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.actor()).isEqualTo("carol");
+            assertThat(e.outcome()).isEqualTo(AuditEvent.Outcome.DONE);
+        });
     }
 
     @Test
