@@ -18,7 +18,7 @@ bootstrap=${KAFKA_INIT_BOOTSTRAP:-kafka:9092}
 partitions=${KAFKA_INIT_PARTITIONS:-12}
 
 # The ACLs, one per line: principal, operation, resource type, resource name. The same as platform's
-# KafkaPrincipals.acls() (cli's DeploymentFilesTest compares them).
+# KafkaPrincipals.acls() (cli's DeploymentFilesTest compares them). TOPICS: contracts' Topics.ALL.
 ACLS="
 collector   Write  topic  tlsrollout.snapshots.v1
 rules       Read   topic  tlsrollout.snapshots.v1
@@ -29,9 +29,14 @@ remediation Read   topic  tlsrollout.evaluations.v1
 remediation Read   group  remediation-service
 remediation Write  topic  tlsrollout.job-events.v1
 remediation Write  topic  tlsrollout.evaluations.v1.dlq
+collector   Write  topic  tlsrollout.audit.v1
+remediation Write  topic  tlsrollout.audit.v1
+remediation Read   topic  tlsrollout.audit.v1
+remediation Read   group  remediation-service-audit
+remediation Write  topic  tlsrollout.audit.v1.dlq
 "
 TOPICS="tlsrollout.snapshots.v1 tlsrollout.snapshots.v1.dlq tlsrollout.evaluations.v1 tlsrollout.evaluations.v1.dlq
-tlsrollout.job-events.v1 tlsrollout.job-events.v1.dlq"
+tlsrollout.job-events.v1 tlsrollout.job-events.v1.dlq tlsrollout.audit.v1 tlsrollout.audit.v1.dlq"
 
 password() { # the password of a principal, from TLSROLLOUT_KAFKA_<PRINCIPAL>_PASSWORD
   local name="TLSROLLOUT_KAFKA_${1^^}_PASSWORD"

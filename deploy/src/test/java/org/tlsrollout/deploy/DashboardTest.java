@@ -24,9 +24,15 @@ class DashboardTest {
     private static final Pattern METRIC = Pattern.compile("\\b(tlsrollout_[a-z0-9_]+|up)\\b(\\{[^}]*})?");
     private static final Pattern MATCHER_LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)");
     private static final Pattern GROUPING = Pattern.compile("\\b(?:by|without)\\s*\\(([^)]*)\\)");
-    /** Published by every remediation instance from the same database: read with max by, never summed as they are. */
+    /**
+     * Published by the remediation instance holding the advisory lock, and by two while it changes hands: read with
+     * max by, never summed as they are.
+     */
     private static final Set<String> GAUGES = Set.of("tlsrollout_machines", "tlsrollout_waves",
-            "tlsrollout_machines_never_reported");
+            "tlsrollout_machines_never_reported", "tlsrollout_site_last_snapshot_timestamp_seconds");
+    /** The metrics with a site label: each query of one honours the site variable. */
+    private static final Set<String> SITE_METRICS = Set.of("tlsrollout_machines", "tlsrollout_machines_never_reported",
+            "tlsrollout_jobs_total", "tlsrollout_site_last_snapshot_timestamp_seconds");
 
     static JsonNode dashboard() {
         try {
@@ -119,6 +125,22 @@ class DashboardTest {
                 }
             }
         }
+    }
+
+    @Test
+    void everyQueryOfAMetricWithASiteHonoursTheSiteVariable() {
+        List<String> siteQueries = new ArrayList<>();
+        for (String expr : expressions()) {
+            Matcher m = METRIC.matcher(expr);
+            while (m.find()) {
+                if (SITE_METRICS.contains(m.group(1))) {
+                    siteQueries.add(expr);
+                    assertThat(m.group(2)).as(m.group(1) + " in " + expr).isNotNull().contains("site=~\"$site\"");
+                }
+            }
+        }
+        assertThat(siteQueries).anyMatch(e -> e.contains("tlsrollout_jobs_total"))
+                .anyMatch(e -> e.contains("tlsrollout_site_last_snapshot_timestamp_seconds"));
     }
 
     /**

@@ -26,6 +26,18 @@ export async function api(path, { method = 'GET', body, token, handle401 = true 
   return readBody(response);
 }
 
+/**
+ * GETs a list the API pages as an array with the number of matches in X-Total-Count (GET /api/v1/waves,
+ * /api/v1/audit): {items, total}; total is null when the header is missing.
+ */
+export async function apiPage(path) {
+  const response = await send(path, { method: 'GET', accept: 'application/json, application/problem+json' });
+  const body = await readBody(response);
+  const header = response.headers.get('X-Total-Count');
+  const total = header === null || header === '' || Number.isNaN(Number(header)) ? null : Number(header);
+  return { items: Array.isArray(body) ? body : [], total };
+}
+
 /** GETs a file the API answers in another type (e.g. text/csv) as a Blob; errors as for api(). */
 export async function apiBlob(path, accept) {
   const response = await send(path, { method: 'GET', accept: `${accept}, application/problem+json` });

@@ -10,6 +10,7 @@ import { machinesView } from './views/machines.js';
 import { machineView } from './views/machine.js';
 import { wavesView } from './views/waves.js';
 import { launchView } from './views/launch.js';
+import { auditView } from './views/audit.js';
 
 const ROUTES = [
   { pattern: /^\/signin$/, view: signInView, nav: null, public: true },
@@ -19,6 +20,7 @@ const ROUTES = [
   { pattern: /^\/machines\/(.+)$/, view: machineView, nav: 'machines', params: ['id'] },
   { pattern: /^\/waves$/, view: wavesView, nav: 'waves' },
   { pattern: /^\/waves\/new$/, view: launchView, nav: 'waves' },
+  { pattern: /^\/audit$/, view: auditView, nav: 'audit' },
 ];
 
 const config = { grafanaUrl: 'http://localhost:3000', refreshSeconds: 5 };

@@ -146,13 +146,13 @@ export function loading(text = 'Loading…') {
   return h('p', { class: 'loading', role: 'status' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), text);
 }
 
-/** Page navigation for {page, size, total} answers; onPage(n) is called with the new page number. */
-export function pager({ page = 0, size = 50, total: count = 0 }, hrefFor) {
+/** Page navigation for {page, size, total} answers; hrefFor(n) links page n; none is the text for no match. */
+export function pager({ page = 0, size = 50, total: count = 0 }, hrefFor, { none = 'No machines' } = {}) {
   const first = count === 0 ? 0 : page * size + 1;
   const last = Math.min(count, (page + 1) * size);
   const pages = Math.max(1, Math.ceil(count / size));
   return h('nav', { class: 'pager', 'aria-label': 'Pages' },
-    h('span', { class: 'pager-range' }, count ? `${num(first)}–${num(last)} of ${num(count)}` : 'No machines'),
+    h('span', { class: 'pager-range' }, count ? `${num(first)}–${num(last)} of ${num(count)}` : none),
     h('span', { class: 'pager-links' },
       page > 0 ? h('a', { class: 'btn btn-sm', href: hrefFor(page - 1), rel: 'prev', dataset: { key: 'prev' } }, '← Previous')
         : h('span', { class: 'btn btn-sm', 'aria-disabled': 'true' }, '← Previous'),

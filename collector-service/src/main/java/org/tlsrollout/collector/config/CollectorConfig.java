@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code collector.*}: enrollment, agent tokens, snapshot intake. */
+/** {@code collector.*}: enrollment, agent tokens, snapshot intake, the audit trail. */
 @ConfigMapping(prefix = "collector")
 public interface CollectorConfig {
 
@@ -22,6 +22,18 @@ public interface CollectorConfig {
     Intake intake();
 
     Enrollment enrollment();
+
+    Audit audit();
+
+    interface Audit {
+        /**
+         * How long an audited action waits for Kafka's acknowledgement of its record before it is undone (503).
+         * Longer than the audit producer's max.block.ms plus delivery.timeout.ms, so that the producer has given
+         * its own verdict first (docs/decisions.md, "The audit trail of identity resets").
+         */
+        @WithDefault("35s")
+        Duration publishTimeout();
+    }
 
     interface Enrollment {
         /** Largest enrollment body accepted, in bytes (api.md: 413 over 16 KiB). */

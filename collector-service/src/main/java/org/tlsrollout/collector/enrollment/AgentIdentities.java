@@ -116,13 +116,27 @@ public class AgentIdentities {
         }
     }
 
-    /** Releases the binding of {@code machineId}; false when there was none. */
-    public boolean release(String machineId) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement delete = c.prepareStatement(
-                        "DELETE FROM collector.agent_identity WHERE machine_id = ?")) {
-            delete.setString(1, machineId);
-            return delete.executeUpdate() == 1;
+    /**
+     * Releases the binding of {@code machineId}; false when there was none. {@code beforeCommit} runs once the row
+     * is deleted, inside the transaction (the row stays locked): when it throws, the release is rolled back.
+     */
+    public boolean release(String machineId, Runnable beforeCommit) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement delete = c.prepareStatement(
+                    "DELETE FROM collector.agent_identity WHERE machine_id = ?")) {
+                delete.setString(1, machineId);
+                if (delete.executeUpdate() != 1) {
+                    c.rollback();
+                    return false;
+                }
+                beforeCommit.run();
+                c.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot release the binding of " + machineId, e);
         }

@@ -29,9 +29,11 @@ import org.tlsrollout.collector.config.CollectorConfig;
 import org.tlsrollout.collector.enrollment.AgentIdentities;
 import org.tlsrollout.collector.enrollment.AgentTokenService;
 import org.tlsrollout.collector.enrollment.EnrollmentService;
+import org.tlsrollout.collector.messaging.AuditTrail;
 import org.tlsrollout.common.problem.Problem;
 import org.tlsrollout.common.problem.ProblemException;
 import org.tlsrollout.common.security.Roles;
+import org.tlsrollout.contracts.AuditEvent;
 
 /** Agent enrollment, the release of an agent's identity, and the public keys of agent tokens (api.md, "collector-service"). */
 @Path("/")
@@ -46,16 +48,18 @@ public class EnrollmentResource {
     private final AgentTokenService tokens;
     private final AgentIdentities identities;
     private final CollectorConfig config;
+    private final AuditTrail audit;
 
     @Inject
     SecurityIdentity identity;
 
     public EnrollmentResource(EnrollmentService enrollment, AgentTokenService tokens, AgentIdentities identities,
-            CollectorConfig config) {
+            CollectorConfig config, AuditTrail audit) {
         this.enrollment = enrollment;
         this.tokens = tokens;
         this.identities = identities;
         this.config = config;
+        this.audit = audit;
     }
 
     @POST
@@ -108,7 +112,9 @@ public class EnrollmentResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Blocking
     @SecurityRequirement(name = SnapshotResource.BEARER)
-    @Operation(summary = "Release a machine's identity: its next enrollment binds whatever key it sends")
+    @Operation(summary = "Release a machine's identity: its next enrollment binds whatever key it sends",
+            description = "Audited: the reset, or its refusal (400, 404), goes to the audit trail (tlsrollout.audit.v1) "
+                    + "with the caller's name; a reset is answered only once Kafka has acknowledged its record.")
     @APIResponse(responseCode = "204", description = "the binding is released")
     @APIResponse(responseCode = "401", description = "no token, or a wrong one",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -116,16 +122,29 @@ public class EnrollmentResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "the machine id is bound to no key",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "Kafka did not acknowledge the audit record in time: the binding "
+            + "is kept (nothing changed); retry after Retry-After seconds",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response release(@PathParam("machineId") String machineId) {
+        String actor = identity.getPrincipal().getName();
+        String target = "agent/" + machineId;
         if (!EnrollmentService.MACHINE_ID.matcher(machineId).matches()) {
-            throw ProblemException.invalidField("/machineId", "must match " + EnrollmentService.MACHINE_ID.pattern());
+            throw refused(target, actor, ProblemException.invalidField("/machineId",
+                    "must match " + EnrollmentService.MACHINE_ID.pattern()));
         }
-        if (!identities.release(machineId)) {
-            throw ProblemException.notFound("machine " + machineId + " is bound to no key");
+        // The record is acknowledged before the release commits: no reset without its record (docs/decisions.md).
+        boolean released = identities.release(machineId, () -> audit.done(AuditEvent.Action.AGENT_IDENTITY_RESET,
+                target, actor, 204, "identity released: the next enrollment binds whatever key it sends"));
+        if (!released) {
+            throw refused(target, actor, ProblemException.notFound("machine " + machineId + " is bound to no key"));
         }
-        LOG.infof("identity of machine %s released by %s: its next enrollment binds afresh", machineId,
-                identity.getPrincipal().getName());
+        LOG.infof("identity of machine %s released by %s: its next enrollment binds afresh", machineId, actor);
         return Response.noContent().build();
+    }
+
+    private ProblemException refused(String target, String actor, ProblemException refusal) {
+        audit.refused(AuditEvent.Action.AGENT_IDENTITY_RESET, target, actor, refusal);
+        return refusal;
     }
 
     @GET

@@ -26,15 +26,19 @@ import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.collector.enrollment.AgentIdentities;
 import org.tlsrollout.common.keys.EcKeys;
 import org.tlsrollout.common.security.AgentTokens;
+import org.tlsrollout.contracts.AuditEvent;
 import org.tlsrollout.contracts.EcJwk;
 import org.tlsrollout.contracts.EnrollmentProof;
 import org.tlsrollout.contracts.Examples;
 import org.tlsrollout.contracts.Json;
+import org.tlsrollout.contracts.Topics;
 import org.tlsrollout.platform.testing.KafkaTestResource;
+import org.tlsrollout.platform.testing.TopicRecords;
 import org.tlsrollout.platform.testing.PostgresTestResource;
 
 /**
@@ -44,6 +48,7 @@ import org.tlsrollout.platform.testing.PostgresTestResource;
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = OidcTestIssuer.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 class EnrollmentTest {
     static final String OPERATOR = SnapshotResourceTest.OPERATOR;
@@ -192,6 +197,87 @@ class EnrollmentTest {
 
         replacement.enrollWith(replacement.body(machineId, "NYC")).then().statusCode(200);
         assertThat(identities.thumbprint(machineId)).isEqualTo(EcJwk.thumbprint(replacement.key.getPublic()));
+    }
+
+    @Test
+    void aResetIsOnTheAuditTrailWhenItIsAnsweredAndARefusedOneToo() throws Exception {
+        String machineId = SnapshotResourceTest.newMachineId();
+        new TestAgent().enroll(machineId, "NYC");
+        Instant before = Instant.now();
+
+        given().auth().oauth2(OPERATOR).delete("/api/v1/agents/{id}/identity", machineId).then().statusCode(204);
+        given().auth().oauth2(OPERATOR).delete("/api/v1/agents/{id}/identity", machineId).then().statusCode(404);
+
+        // Both answers came after Kafka's acknowledgement: the records are on the topic now, no waiting.
+        List<ConsumerRecord<String, String>> records = TopicRecords.all(Topics.AUDIT).stream()
+                .filter(r -> ("agent/" + machineId).equals(r.key())).toList();
+        assertThat(records).hasSize(2);
+        List<AuditEvent> events = records.stream().map(r -> read(r.value())).sorted(
+                java.util.Comparator.comparing(AuditEvent::at)).toList();
+        AuditEvent done = events.get(0);
+        assertThat(done.action()).isEqualTo(AuditEvent.Action.AGENT_IDENTITY_RESET);
+        assertThat(done.target()).isEqualTo("agent/" + machineId);
+        assertThat(done.actor()).isEqualTo("operator");
+        assertThat(done.service()).isEqualTo("collector-service");
+        assertThat(done.outcome()).isEqualTo(AuditEvent.Outcome.DONE);
+        assertThat(done.status()).isEqualTo(204);
+        assertThat(done.at()).isAfterOrEqualTo(before);
+        AuditEvent refused = events.get(1);
+        assertThat(refused.outcome()).isEqualTo(AuditEvent.Outcome.REFUSED);
+        assertThat(refused.status()).isEqualTo(404);
+        assertThat(refused.detail()).contains("bound to no key");
+        for (int i = 0; i < 2; i++) {
+            ConsumerRecord<String, String> record = records.get(i);
+            assertThat(header(record, "ce_type")).isEqualTo(Topics.AUDIT_EVENT_TYPE);
+            assertThat(header(record, "ce_id")).isEqualTo(read(record.value()).eventId());
+        }
+        assertThat(done.eventId()).isNotEqualTo(refused.eventId());
+    }
+
+    @Test
+    void aResetByAnOpenIdConnectUserNamesThemOnTheAuditTrail() {
+        String machineId = SnapshotResourceTest.newMachineId();
+        new TestAgent().enroll(machineId, "NYC");
+
+        given().auth().oauth2(OidcTestIssuer.token("dana", "viewer")).delete("/api/v1/agents/{id}/identity", machineId)
+                .then().statusCode(403);
+        assertThat(identities.thumbprint(machineId)).isNotNull();
+        given().auth().oauth2(OidcTestIssuer.token("carol", "operator")).delete("/api/v1/agents/{id}/identity", machineId)
+                .then().statusCode(204);
+
+        List<AuditEvent> events = TopicRecords.all(Topics.AUDIT).stream()
+                .filter(r -> ("agent/" + machineId).equals(r.key())).map(r -> read(r.value())).toList();
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.actor()).isEqualTo("carol");
+            assertThat(e.outcome()).isEqualTo(AuditEvent.Outcome.DONE);
+        });
+    }
+
+    @Test
+    void aResetOfAnInvalidMachineIdIsRefusedNamingTheFieldAndAudited() {
+        String machineId = "bad id " + java.util.UUID.randomUUID();
+        given().auth().oauth2(OPERATOR).delete("/api/v1/agents/{id}/identity", machineId).then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("/machineId"));
+
+        List<AuditEvent> events = TopicRecords.all(Topics.AUDIT).stream()
+                .filter(r -> ("agent/" + machineId).equals(r.key())).map(r -> read(r.value())).toList();
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo(AuditEvent.Outcome.REFUSED);
+            assertThat(e.status()).isEqualTo(400);
+        });
+    }
+
+    private static AuditEvent read(String json) {
+        try {
+            return Json.MAPPER.readValue(json, AuditEvent.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        var h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.tlsrollout.collector.rest;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -8,14 +9,22 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import java.util.Map;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.tlsrollout.collector.enrollment.AgentIdentities;
 import org.tlsrollout.contracts.Examples;
 import org.tlsrollout.platform.net.FreePorts;
 
-/** api.md: "503 with Retry-After when Kafka cannot take it" — here no broker listens at all. */
+/**
+ * api.md: "503 with Retry-After when Kafka cannot take it" — here no broker listens at all; and an identity reset
+ * whose audit record Kafka cannot take is not done (docs/decisions.md, "The audit trail of identity resets").
+ */
 @QuarkusTest
 @TestProfile(KafkaUnavailableTest.NoBroker.class)
 class KafkaUnavailableTest {
+
+    @Inject
+    AgentIdentities identities;
 
     public static class NoBroker implements QuarkusTestProfile {
         @Override
@@ -25,7 +34,11 @@ class KafkaUnavailableTest {
                     "mp.messaging.outgoing.snapshots.max.block.ms", "1000",
                     "mp.messaging.outgoing.snapshots.request.timeout.ms", "1000",
                     "mp.messaging.outgoing.snapshots.delivery.timeout.ms", "2000",
-                    "collector.intake.publish-timeout", "5s");
+                    "collector.intake.publish-timeout", "5s",
+                    "mp.messaging.outgoing.audit.max.block.ms", "1000",
+                    "mp.messaging.outgoing.audit.request.timeout.ms", "1000",
+                    "mp.messaging.outgoing.audit.delivery.timeout.ms", "2000",
+                    "collector.audit.publish-timeout", "5s");
         }
     }
 
@@ -39,5 +52,22 @@ class KafkaUnavailableTest {
                 .when().post("/api/v1/snapshots")
                 .then().statusCode(503).header("Retry-After", "5")
                 .contentType("application/problem+json").body("status", equalTo(503));
+    }
+
+    @Test
+    void anIdentityResetWhoseAuditRecordKafkaCannotTakeIs503AndUndone() {
+        String machineId = SnapshotResourceTest.newMachineId();
+        TestAgent agent = new TestAgent();
+        agent.enroll(machineId, "NYC");
+        String bound = identities.thumbprint(machineId);
+        assertThat(bound).isNotNull();
+
+        given().auth().oauth2(SnapshotResourceTest.OPERATOR).delete("/api/v1/agents/{id}/identity", machineId)
+                .then().statusCode(503).header("Retry-After", "5").contentType("application/problem+json");
+
+        // Not released: the same key still enrolls and another key is still refused.
+        assertThat(identities.thumbprint(machineId)).isEqualTo(bound);
+        TestAgent other = new TestAgent();
+        other.enrollWith(other.body(machineId, "NYC")).then().statusCode(409);
     }
 }

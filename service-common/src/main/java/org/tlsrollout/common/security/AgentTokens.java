@@ -29,7 +29,7 @@ public final class AgentTokens {
         }
     }
 
-    /** The site an agent token was issued for; empty for a token issued before agent tokens carried it. */
+    /** The site an agent token was issued for; empty for a token without the site claim. */
     public static java.util.Optional<String> site(SecurityIdentity identity) {
         return identity == null ? java.util.Optional.empty()
                 : java.util.Optional.ofNullable(identity.<String>getAttribute(SITE_CLAIM));
@@ -37,11 +37,11 @@ public final class AgentTokens {
 
     /**
      * An agent may report only for the site it enrolled in (api.md: 403 for a {@code siteCode} other than the
-     * token's site). A token without a site (issued before the claim existed) is refused too: the agent enrolls again.
+     * token's site). A token without the site claim is refused too: the agent enrolls again and gets one.
      */
     public static void requireSite(SecurityIdentity identity, String siteCode) {
         String site = site(identity).orElseThrow(() -> ProblemException.forbidden(
-                "the agent token carries no site (issued before tokens named the enrolled site): enroll again"));
+                "the agent token carries no site claim: enroll again"));
         if (!site.equals(siteCode)) {
             throw ProblemException.forbidden("the agent token is for site '" + site + "', not '" + siteCode + "'");
         }

@@ -50,8 +50,8 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
     private volatile JwtConsumer agentTokenConsumer;
 
     /**
-     * An agent token whose signature and claims were verified: its subject, its {@code site} claim (null in tokens
-     * issued before the claim existed), and its exp in epoch seconds.
+     * An agent token whose signature and claims were verified: its subject, its {@code site} claim (null in a token
+     * without it), and its exp in epoch seconds.
      */
     private record Verified(String machineId, String site, long expiresAt) {
     }
@@ -226,8 +226,8 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
     }
 
     /**
-     * The keys the resolver finds, as the ES256 provider's own (a verification 20 times faster than on the JDK's, see
-     * Es256Provider).
+     * The keys the resolver finds, as the ES256 provider's own (see Es256Provider; its speed against the JDK's is in
+     * docs/benchmarks.md).
      */
     private static VerificationKeyResolver onEs256Provider(VerificationKeyResolver resolver) {
         return (jws, nestingContext) -> Es256Provider.convertVerificationKey(resolver.resolveKey(jws, nestingContext));

@@ -494,6 +494,61 @@ class OperatorPageTest {
         }
     }
 
+    // ---- audit trail
+
+    @Test
+    void theAuditTrailListsActionsNewestFirstAndFiltersByWhoAndWhat() {
+        signIn(FakeRemediation.VIEWER_TOKEN);
+        page.locator("[data-nav=audit]").click();
+        assertThat(page).hasURL(Pattern.compile("#/audit$"));
+        assertThat(page.locator("h1")).hasText("Audit trail");
+
+        // the first page: 50 of the 57, the newest (bob pausing SGP verify a minute ago) first
+        Locator rows = page.locator(".audit-table tbody tr");
+        assertThat(rows).hasCount(50);
+        assertThat(page.locator(".pager-range")).hasText("1–50 of " + FakeRemediation.AUDIT_SEED);
+        assertThat(rows.first()).hasAttribute("data-action", "WAVE_PAUSE");
+        assertThat(rows.first().locator("th")).hasText("bob");
+        assertThat(rows.first()).containsText("Wave paused");
+        assertThat(rows.first().locator("a")).hasAttribute("href", "#/waves?highlight=w-0004");
+        assertThat(rows.nth(1)).hasAttribute("data-action", "WAVE_CREATE");
+        Locator refused = page.locator(".audit-table tr[data-outcome=REFUSED]").first();
+        assertThat(refused.locator(".badge-refused")).hasText("Refused 409");
+        assertThat(refused).containsText("the orphan gate is closed");
+        Recorded first = fake.last("GET", "/api/v1/audit").orElseThrow();
+        Assertions.assertThat(first.query()).isEqualTo("page=0&size=50");
+        chromium.screenshot(page, "16-audit");
+
+        // the last page holds the 7 oldest
+        page.locator(".pager a[rel=next]").click();
+        assertThat(page).hasURL(Pattern.compile("#/audit\\?page=1$"));
+        assertThat(rows).hasCount(FakeRemediation.AUDIT_SEED - 50);
+        assertThat(page.locator(".pager-range")).hasText("51–57 of 57");
+
+        // who and what: alice's retirements only, asked of the API, not filtered in the page
+        page.getByLabel("Who", new Page.GetByLabelOptions().setExact(true)).fill("alice");
+        page.getByLabel("Action", new Page.GetByLabelOptions().setExact(true)).selectOption("MACHINE_RETIRE");
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Apply")).click();
+        assertThat(page).hasURL(Pattern.compile("#/audit\\?actor=alice&action=MACHINE_RETIRE$"));
+        assertThat(rows).hasCount(11);
+        for (Locator row : rows.all()) {
+            assertThat(row).hasAttribute("data-action", "MACHINE_RETIRE");
+            assertThat(row.locator("th")).hasText("alice");
+        }
+        Assertions.assertThat(fake.last("GET", "/api/v1/audit").orElseThrow().query())
+                .isEqualTo("actor=alice&action=MACHINE_RETIRE&page=0&size=50");
+        assertThat(page.locator(".filter-chip[data-filter=actor]")).containsText("alice");
+        chromium.screenshot(page, "17-audit-filtered");
+
+        // a filter nothing matches says so
+        page.locator(".filter-chip[data-filter=action] a").click();
+        assertThat(page.locator(".filter-chip[data-filter=action]")).hasCount(0);
+        page.getByLabel("Who", new Page.GetByLabelOptions().setExact(true)).fill("nobody");
+        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Apply")).click();
+        assertThat(page.locator(".empty")).containsText("No action matches");
+        assertThat(page.locator(".pager-range")).hasText("No actions");
+    }
+
     // ---- errors
 
     @Test

@@ -58,6 +58,7 @@ public final class FakeRemediation {
     private final List<Recorded> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Map<String, Map<String, Integer>>> progress = new LinkedHashMap<>();
     private final List<JsonObject> waves = new ArrayList<>();
+    private final List<JsonObject> auditTrail = new ArrayList<>();
     private final Set<String> retired = new TreeSet<>();
     private volatile CountDownLatch csvHold;
     private volatile boolean csvFinished;
@@ -122,6 +123,49 @@ public final class FakeRemediation {
         waves.add(wave("w-0004", "SGP verify", "VERIFY", List.of("SGP"), "PAUSED", now.minus(Duration.ofHours(2)),
                 counts(636, 200, 196, 0, 0, 0, 190), 200, 4, 1, 0.02, null, null));
         waveCounter = 4;
+        auditTrail.clear();
+        for (int i = 0; i < AUDIT_SEED; i++) {
+            // oldest first: i minutes before now, from AUDIT_SEED down to 1
+            String[] kind = AUDIT_KINDS[i % AUDIT_KINDS.length];
+            auditTrail.add(auditEvent(now.minus(Duration.ofMinutes(AUDIT_SEED - i)), kind[0], kind[1], kind[2], kind[3],
+                    kind[4].equals("REFUSED") ? 409 : 200, kind[4], kind[5]));
+        }
+    }
+
+    /** How many audit events the fake starts with: more than one page of the ui's (50). */
+    public static final int AUDIT_SEED = 57;
+    /** actor, service, action, target, outcome, detail: the starting trail cycles through these. */
+    private static final String[][] AUDIT_KINDS = {
+        {"alice", "remediation-service", "WAVE_CREATE", "wave/w-0002", "DONE", "FRA clients: CLIENTS at FRA"},
+        {"bob", "remediation-service", "WAVE_PAUSE", "wave/w-0004", "DONE", "SGP verify paused"},
+        {"alice", "remediation-service", "MACHINE_RETIRE", "machine/NYC-PC-0028", "DONE", "retired"},
+        {"operator", "collector-service", "AGENT_IDENTITY_RESET", "agent/LON-PC-0101", "DONE", "identity released"},
+        {"bob", "remediation-service", "WAVE_CREATE", "wave/w-9999", "REFUSED", "the orphan gate is closed: 3 machines"},
+    };
+
+    private static JsonObject auditEvent(Instant at, String actor, String service, String action, String target,
+            int status, String outcome, String detail) {
+        return new JsonObject().put("eventId", java.util.UUID.nameUUIDFromBytes((at + action + target).getBytes(StandardCharsets.UTF_8))
+                        .toString())
+                .put("at", at.toString()).put("actor", actor).put("service", service).put("action", action)
+                .put("target", target).put("outcome", outcome).put("status", status).put("detail", detail);
+    }
+
+    /**
+     * GET /api/v1/audit as the remediation helper pages it like GET /api/v1/waves: an array, newest first, filtered by
+     * actor and action, paged by page and size, the number of matches in X-Total-Count.
+     */
+    private Answer audit(Map<String, String> q) {
+        List<JsonObject> matching = new ArrayList<>(auditTrail.stream()
+                .filter(e -> q.get("actor") == null || e.getString("actor").equals(q.get("actor")))
+                .filter(e -> q.get("action") == null || e.getString("action").equals(q.get("action")))
+                .toList());
+        java.util.Collections.reverse(matching);
+        int size = q.get("size") == null ? matching.size() : Integer.parseInt(q.get("size"));
+        int page = q.get("page") == null ? 0 : Integer.parseInt(q.get("page"));
+        JsonArray items = new JsonArray();
+        matching.stream().skip((long) page * size).limit(size).forEach(items::add);
+        return new Answer(200, "application/json", items.encode(), Map.of("X-Total-Count", String.valueOf(matching.size())));
     }
 
     /** Every request received, oldest first. */
@@ -192,6 +236,7 @@ public final class FakeRemediation {
             if (answer.body() != null) {
                 exchange.getResponseHeaders().set("Content-Type", answer.contentType());
             }
+            answer.headers().forEach(exchange.getResponseHeaders()::set);
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
             if (bytes.length > 0) {
                 exchange.getResponseBody().write(bytes);
@@ -218,7 +263,11 @@ public final class FakeRemediation {
         csvFinished = true;
     }
 
-    private record Answer(int status, String contentType, String body) {
+    private record Answer(int status, String contentType, String body, Map<String, String> headers) {
+        Answer(int status, String contentType, String body) {
+            this(status, contentType, body, Map.of());
+        }
+
         static Answer json(int status, Object value) {
             return new Answer(status, "application/json", value instanceof JsonObject o ? o.encode() : ((JsonArray) value).encode());
         }
@@ -279,6 +328,9 @@ public final class FakeRemediation {
             JsonArray all = new JsonArray();
             waves.forEach(all::add);
             return Answer.json(200, all);
+        }
+        if (method.equals("GET") && path.equals("/api/v1/audit")) {
+            return audit(q);
         }
         if (method.equals("POST") && path.equals("/api/v1/waves")) {
             return launch(body, role);

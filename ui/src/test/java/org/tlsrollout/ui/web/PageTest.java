@@ -39,7 +39,8 @@ class PageTest {
     @Test
     void servesEveryModuleAndStylesheetAndHasBrowsersRevalidateThem() {
         for (String module : new String[] {"app", "api", "dom", "session", "model", "components", "views/signin",
-                "views/overview", "views/findings", "views/machines", "views/machine", "views/waves", "views/launch"}) {
+                "views/overview", "views/findings", "views/machines", "views/machine", "views/waves", "views/launch",
+                "views/audit"}) {
             given().when().get("/js/" + module + ".js")
                     .then().statusCode(200).contentType(containsString("javascript"))
                     .header("Cache-Control", containsString("max-age=0"));

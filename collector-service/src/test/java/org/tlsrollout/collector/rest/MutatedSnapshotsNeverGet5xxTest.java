@@ -35,7 +35,7 @@ import org.tlsrollout.platform.testing.KafkaTestResource;
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
-class R4NoServerErrorTest {
+class MutatedSnapshotsNeverGet5xxTest {
     static final Path CORPUS = Path.of("../contracts/src/test/resources/org/tlsrollout/contracts/SnapshotFuzzTestInputs/"
             + "anyDocumentValidatesOrNamesItsFieldErrors");
     static final String OPERATOR = "test-operator-token";
