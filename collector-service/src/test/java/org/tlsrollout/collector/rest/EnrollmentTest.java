@@ -38,6 +38,7 @@ import org.tlsrollout.contracts.Examples;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.Topics;
 import org.tlsrollout.platform.testing.KafkaTestResource;
+import org.tlsrollout.platform.testing.OidcTestIssuer;
 import org.tlsrollout.platform.testing.TopicRecords;
 import org.tlsrollout.platform.testing.PostgresTestResource;
 

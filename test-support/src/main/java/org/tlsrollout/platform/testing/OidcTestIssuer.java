@@ -1,4 +1,4 @@
-package org.tlsrollout.collector.rest;
+package org.tlsrollout.platform.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -23,7 +23,7 @@ import org.jose4j.lang.JoseException;
  * is kept in a system property: Quarkus may load this class again in another class loader.
  */
 public class OidcTestIssuer implements QuarkusTestResourceLifecycleManager {
-    static final String ISSUER = "https://issuer.test/realms/tlsrollout";
+    public static final String ISSUER = "https://issuer.test/realms/tlsrollout";
     private static final String KEY_PROPERTY = "tlsrollout.test.oidc.jwk";
     private HttpServer server;
 
@@ -62,7 +62,7 @@ public class OidcTestIssuer implements QuarkusTestResourceLifecycleManager {
     }
 
     /** A token of this issuer for {@code username}, with {@code roles} in the default roles claim (groups). */
-    static String token(String username, String... roles) {
+    public static String token(String username, String... roles) {
         try {
             RsaJsonWebKey key = (RsaJsonWebKey) JsonWebKey.Factory.newJwk(System.getProperty(KEY_PROPERTY));
             JwtClaims claims = new JwtClaims();
