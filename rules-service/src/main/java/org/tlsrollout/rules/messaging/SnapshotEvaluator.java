@@ -77,6 +77,7 @@ public class SnapshotEvaluator {
     private final int lanes;
     private final boolean compact;
     private final ExecutorService pool;
+    private final EvaluationWriter writer = new EvaluationWriter();
     private volatile Producer<String, byte[]> producer;
 
     public SnapshotEvaluator(RuleCatalog catalog, EvaluationMetrics metrics, KafkaClientService clients,
@@ -177,7 +178,7 @@ public class SnapshotEvaluator {
                 checkType(record);
                 snapshot = parse(record.value());
                 evaluation = catalog.evaluate(snapshot, now);
-                json = Json.MAPPER.writeValueAsBytes(compact ? RuleCatalog.compact(evaluation) : evaluation);
+                json = writer.write(compact ? RuleCatalog.compact(evaluation) : evaluation);
             } catch (IOException | RuntimeException e) {
                 LOG.warnf("not a snapshot (%s-%d@%d), sent to %s: %s", record.topic(), record.partition(), record.offset(),
                         DLQ, e.getMessage());
