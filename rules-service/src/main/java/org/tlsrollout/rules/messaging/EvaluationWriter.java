@@ -60,7 +60,7 @@ public final class EvaluationWriter {
 
     /**
      * A result as a cache key, compared field by field: the records' own equals and hashCode go through method
-     * handles, which cost about as much with C1 as writing the result.
+     * handles, slow with C1 (which the stack runs), slow enough to cancel the cache.
      */
     private static final class Key {
         private final RuleResult result;

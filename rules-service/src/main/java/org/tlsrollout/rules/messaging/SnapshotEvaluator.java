@@ -57,8 +57,8 @@ import org.tlsrollout.rules.metrics.EvaluationMetrics;
  * the same channel, with SmallRye's dead-letter headers, and the rest of the poll goes on. A record Kafka does not
  * take, even after the producer's own retries (a broker down for minutes), is sent again until it does; its poll
  * waits uncommitted meanwhile. Evaluations are published in api.md's compact form unless
- * {@code rules.compact-evaluations=false}. Per record this costs a parse, the catalog, one JSON write and one
- * producer send, nothing else (docs/benchmarks.md, B1).
+ * {@code rules.compact-evaluations=false}. Per record: a parse, the catalog, one JSON write and one producer
+ * send, nothing else (the throughput is measured in docs/benchmarks.md).
  */
 @ApplicationScoped
 public class SnapshotEvaluator {
