@@ -18,7 +18,8 @@ import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.RuleResult;
 
 /**
- * Writes an evaluation as {@link Json#MAPPER} does, byte for byte, but each rule result from a cache of its JSON:
+ * Writes an evaluation as {@link Json#MAPPER} does, byte for byte, but its instants by hand ({@link IsoInstants}) and
+ * each rule result from a cache of its JSON:
  * machines in the same state get equal results (same rule, status, message and actions), and writing a FAIL's
  * message and registry paths is most of an evaluation's JSON. The cache holds at most {@link #MAX_RESULTS} results and
  * starts over when full. Thread-safe.
@@ -32,6 +33,7 @@ public final class EvaluationWriter {
 
     public EvaluationWriter() {
         ObjectMapper mapper = Json.MAPPER.copy();
+        mapper.registerModule(IsoInstants.module());
         mapper.registerModule(new SimpleModule("cached-rule-results").addSerializer(RuleResult.class, new Cached()));
         writer = mapper.writerFor(EvaluationEvent.class);
     }

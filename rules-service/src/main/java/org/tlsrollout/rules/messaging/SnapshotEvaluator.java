@@ -1,5 +1,6 @@
 package org.tlsrollout.rules.messaging;
 
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
@@ -67,6 +68,8 @@ public class SnapshotEvaluator {
     private static final String DLQ = Topics.dlq(Topics.SNAPSHOTS);
     static final Duration RESEND_DELAY = Duration.ofSeconds(5);
     static final String CE_TYPE = "ce_type";
+    private static final ObjectReader SNAPSHOT_READER = Json.MAPPER.copy().registerModule(IsoInstants.module())
+            .readerFor(MachineSnapshot.class);
     private static final byte[] SNAPSHOT_TYPE = Topics.SNAPSHOT_EVENT_TYPE.getBytes(StandardCharsets.UTF_8);
 
     private final RuleCatalog catalog;
@@ -300,7 +303,7 @@ public class SnapshotEvaluator {
         if (payload == null || payload.length == 0) {
             throw new IllegalArgumentException("empty record");
         }
-        MachineSnapshot snapshot = Json.MAPPER.readValue(payload, MachineSnapshot.class);
+        MachineSnapshot snapshot = SNAPSHOT_READER.readValue(payload);
         if (snapshot == null || snapshot.machineId() == null || snapshot.siteCode() == null
                 || snapshot.collectedAt() == null || snapshot.os() == null || snapshot.roles() == null) {
             throw new IllegalArgumentException("machineId, siteCode, collectedAt, os and roles are required");
