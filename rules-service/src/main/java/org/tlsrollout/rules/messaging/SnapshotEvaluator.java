@@ -1,5 +1,6 @@
 package org.tlsrollout.rules.messaging;
 
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
@@ -57,8 +58,8 @@ import org.tlsrollout.rules.metrics.EvaluationMetrics;
  * the same channel, with SmallRye's dead-letter headers, and the rest of the poll goes on. A record Kafka does not
  * take, even after the producer's own retries (a broker down for minutes), is sent again until it does; its poll
  * waits uncommitted meanwhile. Evaluations are published in api.md's compact form unless
- * {@code rules.compact-evaluations=false}. Per record this costs a parse, the catalog, one JSON write and one
- * producer send, nothing else (docs/benchmarks.md, B1).
+ * {@code rules.compact-evaluations=false}. Per record: a parse, the catalog, one JSON write and one producer
+ * send, nothing else (the throughput is measured in docs/benchmarks.md).
  */
 @ApplicationScoped
 public class SnapshotEvaluator {
@@ -67,6 +68,8 @@ public class SnapshotEvaluator {
     private static final String DLQ = Topics.dlq(Topics.SNAPSHOTS);
     static final Duration RESEND_DELAY = Duration.ofSeconds(5);
     static final String CE_TYPE = "ce_type";
+    private static final ObjectReader SNAPSHOT_READER = Json.MAPPER.copy().registerModule(IsoInstants.module())
+            .readerFor(MachineSnapshot.class);
     private static final byte[] SNAPSHOT_TYPE = Topics.SNAPSHOT_EVENT_TYPE.getBytes(StandardCharsets.UTF_8);
 
     private final RuleCatalog catalog;
@@ -77,6 +80,7 @@ public class SnapshotEvaluator {
     private final int lanes;
     private final boolean compact;
     private final ExecutorService pool;
+    private final EvaluationWriter writer = new EvaluationWriter();
     private volatile Producer<String, byte[]> producer;
 
     public SnapshotEvaluator(RuleCatalog catalog, EvaluationMetrics metrics, KafkaClientService clients,
@@ -177,7 +181,7 @@ public class SnapshotEvaluator {
                 checkType(record);
                 snapshot = parse(record.value());
                 evaluation = catalog.evaluate(snapshot, now);
-                json = Json.MAPPER.writeValueAsBytes(compact ? RuleCatalog.compact(evaluation) : evaluation);
+                json = writer.write(compact ? RuleCatalog.compact(evaluation) : evaluation);
             } catch (IOException | RuntimeException e) {
                 LOG.warnf("not a snapshot (%s-%d@%d), sent to %s: %s", record.topic(), record.partition(), record.offset(),
                         DLQ, e.getMessage());
@@ -299,7 +303,7 @@ public class SnapshotEvaluator {
         if (payload == null || payload.length == 0) {
             throw new IllegalArgumentException("empty record");
         }
-        MachineSnapshot snapshot = Json.MAPPER.readValue(payload, MachineSnapshot.class);
+        MachineSnapshot snapshot = SNAPSHOT_READER.readValue(payload);
         if (snapshot == null || snapshot.machineId() == null || snapshot.siteCode() == null
                 || snapshot.collectedAt() == null || snapshot.os() == null || snapshot.roles() == null) {
             throw new IllegalArgumentException("machineId, siteCode, collectedAt, os and roles are required");

@@ -115,7 +115,7 @@ class ContractExamplesTest {
 
     @Test
     @DisplayName("api.md: the evaluation carries the snapshot's identity, the catalog version and the event additions")
-    void eventFields() {
+    void theEvaluationCarriesTheSnapshotsIdentityCatalogVersionAndAdditions() {
         MachineSnapshot s = example(Examples.WIN7_CLIENT_BEFORE).received("snap-1", Instant.parse("2026-11-18T14:02:12Z"));
         EvaluationEvent e = new RuleCatalog().evaluate(s, NOW);
         assertThat(e.machineId()).isEqualTo("4C4C4544-0031-3510-8052-B4C04F4D3232");

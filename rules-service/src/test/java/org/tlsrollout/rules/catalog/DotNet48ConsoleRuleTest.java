@@ -48,7 +48,7 @@ class DotNet48ConsoleRuleTest {
 
     @Test
     @DisplayName("rules.md: applies to role ADMIN_CONSOLE only; dotnet absent UNKNOWN, no v4Release FAIL")
-    void roleAndMissingData() {
+    void appliesToAdminConsolesOnlyUnknownWithoutDotnetFailWithoutRelease() {
         assertThat(result(SnapshotBuilder.win10().dotnet(394802), ID).status()).isEqualTo(RuleStatus.NOT_APPLICABLE);
         assertThat(result(console().noDotnet(), ID).status()).isEqualTo(RuleStatus.UNKNOWN);
         RuleResult r = result(console().dotnetWithoutV4(), ID);

@@ -67,7 +67,7 @@ abstract class DotNetRegistryRuleContract {
 
     @Test
     @DisplayName("rules.md: \"= 1\": another non-zero value fails too")
-    void onlyOneCounts() {
+    void anotherNonZeroValueFails() {
         RuleResult r = result(all(SnapshotBuilder.win10(), name(), 1).reg(NET2_WOW, name(), 2), id());
         assertThat(r.status()).isEqualTo(RuleStatus.FAIL);
         assertThat(r.actions()).containsExactly(set(NET2_WOW, name(), 1), RESTART);
@@ -108,7 +108,7 @@ abstract class DotNetRegistryRuleContract {
 
     @Test
     @DisplayName("rules.md: applies to all, in the phase of the machine's class; UNKNOWN without registry")
-    void phaseAndUnknown() {
+    void inThePhaseOfTheMachineClassUnknownWithoutRegistry() {
         RuleResult site = result(SnapshotBuilder.server("6.3.9600", Role.SOFTWARE_UPDATE_POINT), id());
         assertThat(site.status()).isEqualTo(RuleStatus.FAIL);
         assertThat(site.phase()).isEqualTo(Phase.SITE_SYSTEMS);

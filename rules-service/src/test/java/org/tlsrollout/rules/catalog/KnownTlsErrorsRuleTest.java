@@ -61,7 +61,7 @@ class KnownTlsErrorsRuleTest {
 
     @Test
     @DisplayName("rules.md: \"the table's action for each error found\": several errors, each action once")
-    void severalErrors() {
+    void severalErrorsGiveEachActionOnce() {
         RuleResult r = result(SnapshotBuilder.win10()
                 .knownError(KnownErrorId.SRSRP_CONNECTION_CLOSED, "SRSRP.log")
                 .knownError(KnownErrorId.SCP_UPLOAD_FAILED, null)

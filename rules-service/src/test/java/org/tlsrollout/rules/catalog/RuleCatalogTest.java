@@ -130,7 +130,7 @@ class RuleCatalogTest {
 
     @Test
     @DisplayName("rules.md: a phase is UNKNOWN when no ERROR rule fails and one lacks its section")
-    void unknownPhase() {
+    void aPhaseIsUnknownWhenNoErrorRuleFailsAndOneLacksItsSection() {
         MachineSnapshot done = ContractExamplesTest.example(Examples.WIN10_CLIENT_DONE);
         MachineSnapshot withoutDotnet = new MachineSnapshot(done.schemaVersion(), done.machineId(), done.hostname(),
                 done.siteCode(), done.collectedAt(), done.sequence(), done.os(), done.roles(), done.hotfixes(), null,
@@ -145,7 +145,7 @@ class RuleCatalogTest {
 
     @Test
     @DisplayName("the event's phases are the four phases in order, each PhaseState.of the results")
-    void phasesOfTheEvent() {
+    void theEventHoldsTheFourPhasesInOrderEachFromTheResults() {
         MachineSnapshot s = SnapshotBuilder.server("6.1.7601", Role.MANAGEMENT_POINT).build();
         EvaluationEvent e = Catalogs.DEFAULT.evaluate(s, Instant.EPOCH);
         assertThat(e.phases().keySet()).containsExactly(Phase.values());
@@ -192,7 +192,7 @@ class RuleCatalogTest {
 
     @Test
     @DisplayName("the test snapshots follow snapshot.schema.json")
-    void testSnapshotsAreValid() throws Exception {
+    void theTestSnapshotsFollowTheSnapshotSchema() throws Exception {
         SnapshotSchema schema = new SnapshotSchema();
         List<MachineSnapshot> samples = new ArrayList<>(bareSnapshots());
         samples.add(SnapshotBuilder.win10().probe("https://cm-mp01.corp.example", true, null).emptyKnownErrors().build());
@@ -210,7 +210,7 @@ class RuleCatalogTest {
 
     @Test
     @DisplayName("api.md: the compact form lists in results only FAIL and UNKNOWN, names the others, keeps every other field")
-    void compactForm() throws Exception {
+    void theCompactFormListsOnlyFailAndUnknownResultsAndNamesTheOthers() throws Exception {
         List<MachineSnapshot> snapshots = new ArrayList<>(bareSnapshots());
         for (String name : Examples.ALL) {
             snapshots.add(ContractExamplesTest.example(name).received("snap-" + name, Instant.parse("2026-11-18T14:02:12Z")));

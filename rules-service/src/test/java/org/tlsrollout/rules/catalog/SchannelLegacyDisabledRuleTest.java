@@ -77,7 +77,7 @@ class SchannelLegacyDisabledRuleTest {
         "SSL 3.0, Server, 4294967295, 1",
     })
     @DisplayName("rules.md: \"SCH(P,S) has Enabled=0 and DisabledByDefault=1\": one wrong key fails, fixed alone")
-    void oneWrongKey(String protocol, String side, long enabled, long disabledByDefault) {
+    void oneWrongKeyFailsAndIsFixedAlone(String protocol, String side, long enabled, long disabledByDefault) {
         String key = RegistryKeys.schannel(protocol, side);
         RuleResult r = result(allDisabled(siteSystem()).reg(key, enabled, disabledByDefault), ID);
         assertThat(r.status()).isEqualTo(RuleStatus.FAIL);

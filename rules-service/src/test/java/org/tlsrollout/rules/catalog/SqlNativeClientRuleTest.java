@@ -67,7 +67,7 @@ class SqlNativeClientRuleTest {
 
     @Test
     @DisplayName("rules.md: \"sql absent: UNKNOWN; version null: FAIL\"")
-    void absentAndNull() {
+    void sqlAbsentIsUnknownNullVersionFails() {
         assertThat(result(SnapshotBuilder.server("6.3.9600", Role.SMS_PROVIDER), ID).status())
                 .isEqualTo(RuleStatus.UNKNOWN);
         RuleResult r = result(SnapshotBuilder.server("6.3.9600", Role.SMS_PROVIDER).sql("13.0.5026.0", null), ID);

@@ -59,7 +59,7 @@ class SqlSecondarySiteVersionRuleTest {
 
     @Test
     @DisplayName("rules.md: sql absent: UNKNOWN; version null: FAIL")
-    void absentAndNull() {
+    void sqlAbsentIsUnknownNullVersionFails() {
         assertThat(result(secondary(), ID).status()).isEqualTo(RuleStatus.UNKNOWN);
         RuleResult r = result(secondary().sql(null, "11.4.7001.0"), ID);
         assertThat(r.status()).isEqualTo(RuleStatus.FAIL);

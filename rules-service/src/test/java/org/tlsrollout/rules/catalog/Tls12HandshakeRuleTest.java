@@ -55,7 +55,7 @@ class Tls12HandshakeRuleTest {
 
     @Test
     @DisplayName("rules.md: VERIFY on all machines: a site system's SQL probe counts too")
-    void siteSystemProbe() {
+    void aSiteSystemsSqlProbeCountsToo() {
         RuleResult r = result(SnapshotBuilder.server("6.3.9600", Role.SITE_SERVER)
                 .probe("cm-sql01.corp.example:1433", false, "connection reset"), ID);
         assertThat(r.status()).isEqualTo(RuleStatus.FAIL);

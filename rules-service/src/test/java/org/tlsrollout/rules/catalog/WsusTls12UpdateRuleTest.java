@@ -81,7 +81,7 @@ class WsusTls12UpdateRuleTest {
 
     @Test
     @DisplayName("rules.md: applies to role SOFTWARE_UPDATE_POINT only; UNKNOWN without hotfixes")
-    void roleAndUnknown() {
+    void appliesToSoftwareUpdatePointsOnlyUnknownWithoutHotfixes() {
         assertThat(result(SnapshotBuilder.server("6.3.9600", Role.MANAGEMENT_POINT).hotfixes("KB2919355"), ID)
                 .status()).isEqualTo(RuleStatus.NOT_APPLICABLE);
         RuleResult r = result(sup("6.3.9600").noHotfixes(), ID);
