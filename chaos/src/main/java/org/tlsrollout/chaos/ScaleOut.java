@@ -1,4 +1,4 @@
-package org.tlsrollout.cli.chaos;
+package org.tlsrollout.chaos;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -85,26 +85,55 @@ final class ScaleOut implements ChaosRun {
         for (int s = 1; s <= SITES; s++) {
             sites.add(tag + "0" + s);
         }
+        long t0 = System.nanoTime();
+        Work work = importAndIssue(stack, client, out, "R9-", sites, instances, n);
+        double ingest = (work.evaluated() - t0) / 1e9;
+        double issue = (work.issued() - work.evaluated()) / 1e9;
+        List<String> waves = work.waves();
+        // Did each instance take its share? Its own counters (since its start) and the consumer groups' members.
+        for (int i = 1; i <= instances; i++) {
+            out.printf(Locale.ROOT, "    instance #%d counters since its start: snapshots accepted %.0f, evaluations %.0f,"
+                    + " jobs issued %.0f%n", i,
+                    stack.metric(Component.COLLECTOR, i, "tlsrollout_snapshots_received_total", "outcome=\"accepted\""),
+                    stack.metric(Component.RULES, i, "tlsrollout_evaluations_total"),
+                    stack.metric(Component.REMEDIATION, i, "tlsrollout_jobs_total", "outcome=\"issued\""));
+        }
+        out.printf("    partitions per member: rules-service %s, remediation-service %s%n",
+                stack.groupMembers("rules-service"), stack.groupMembers("remediation-service"));
+        return new Figures(instances, work.imported(), ingest, issue, WaveCheck.of(stack, waves));
+    }
+
+    /** What {@link #importAndIssue} did, and when (System.nanoTime()) the estate was evaluated and the jobs issued. */
+    record Work(long imported, List<String> waves, long evaluated, long issued) {
+    }
+
+    /**
+     * The work of R9 and R10: {@code n} machines imported over the collectors and evaluated, then a CLIENTS wave per
+     * site over all of them, spread over the remediation instances; returns when every target's job is issued and
+     * the outbox relayed.
+     */
+    static Work importAndIssue(ChaosStack stack, AgentClient client, PrintStream out, String prefix, List<String> sites,
+            int instances, int n) throws Exception {
         List<String> collectors = new ArrayList<>();
         for (int i = 1; i <= instances; i++) {
-            collectors.add(stack.stack.address(Component.COLLECTOR, i));
+            collectors.add(stack.stack.instances().address(Component.COLLECTOR, i));
         }
         long t0 = System.nanoTime();
-        long imported = Imports.importMachines(client, collectors, "R9-", sites, n / SITES, 4);
+        long imported = Imports.importMachines(client, collectors, prefix, sites, n / sites.size(), 4);
         Imports.awaitMachines(stack, sites, imported);
-        double ingest = (System.nanoTime() - t0) / 1e9;
-        out.printf(Locale.ROOT, "  %d instance(s): %d machines imported and evaluated in %.1f s%n", instances, imported, ingest);
-        long t1 = System.nanoTime();
+        long evaluated = System.nanoTime();
+        out.printf(Locale.ROOT, "  %d instance(s): %d machines imported and evaluated in %.1f s%n", instances, imported,
+                (evaluated - t0) / 1e9);
         List<String> waves = new ArrayList<>();
         for (int s = 0; s < sites.size(); s++) {
             Map<String, Object> request = new LinkedHashMap<>();
-            request.put("name", "r9 " + sites.get(s));
+            request.put("name", prefix.toLowerCase(Locale.ROOT) + sites.get(s));
             request.put("phase", "CLIENTS");
             request.put("sites", List.of(sites.get(s)));
-            request.put("batchSize", n / SITES);
+            request.put("batchSize", n / sites.size());
             request.put("maxFailureRate", 0.05);
             // Waves are spread over the instances as an operator behind a load balancer would send them.
-            String url = stack.stack.address(Component.REMEDIATION, 1 + s % instances);
+            String url = stack.stack.instances().address(Component.REMEDIATION, 1 + s % instances);
             AgentClient.Answer a = client.operator("POST", url + "/api/v1/waves", Json.MAPPER.writeValueAsString(request));
             if (a.status() != 201) {
                 throw new IllegalStateException("wave refused: " + a.status() + " " + a.body());
@@ -116,19 +145,9 @@ final class ScaleOut implements ChaosRun {
             targeted += stack.count("SELECT count(*) FROM wave_target WHERE wave_id = '" + w + "'");
         }
         Imports.awaitIssued(stack, waves, targeted);
-        double issue = (System.nanoTime() - t1) / 1e9;
-        out.printf(Locale.ROOT, "  %d instance(s): %d jobs issued in %.1f s%n", instances, targeted, issue);
+        long issued = System.nanoTime();
+        out.printf(Locale.ROOT, "  %d instance(s): %d jobs issued in %.1f s%n", instances, targeted, (issued - evaluated) / 1e9);
         Imports.awaitOutboxEmpty(stack);
-        // Did each instance take its share? Its own counters (since its start) and the consumer groups' members.
-        for (int i = 1; i <= instances; i++) {
-            out.printf(Locale.ROOT, "    instance #%d counters since its start: snapshots accepted %.0f, evaluations %.0f,"
-                    + " jobs issued %.0f%n", i,
-                    stack.metric(Component.COLLECTOR, i, "tlsrollout_snapshots_received_total", "outcome=\"accepted\""),
-                    stack.metric(Component.RULES, i, "tlsrollout_evaluations_total"),
-                    stack.metric(Component.REMEDIATION, i, "tlsrollout_jobs_total", "outcome=\"issued\""));
-        }
-        out.printf("    partitions per member: rules-service %s, remediation-service %s%n",
-                stack.groupMembers("rules-service"), stack.groupMembers("remediation-service"));
-        return new Figures(instances, imported, ingest, issue, WaveCheck.of(stack, waves));
+        return new Work(imported, waves, evaluated, issued);
     }
 }

@@ -1,10 +1,10 @@
-package org.tlsrollout.cli.bench;
+package org.tlsrollout.benchmarks;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The benchmarks {@code ./tlsrollout bench} runs in the CLI's JVM (B2 is JMH, in module benchmarks). */
+/** The stack benchmarks {@code ./tlsrollout bench} knows (B2, JMH, is {@link Bench#b2}). */
 public final class Benchmarks {
     private Benchmarks() {
     }

@@ -1,4 +1,4 @@
-package org.tlsrollout.cli.bench;
+package org.tlsrollout.benchmarks;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -119,13 +119,9 @@ final class BenchStack implements AutoCloseable {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
     }
 
-    /** Stops one component and waits until it has ended. */
-    void stop(Component c) throws Exception {
-        var p = stack.running(c);
-        if (p.isPresent()) {
-            p.get().destroy();
-            p.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
-        }
+    /** Stops one component and waits until it has ended (killed after 30 s). */
+    void stop(Component c) {
+        stack.instances().stop(c, 1);
     }
 
     @Override

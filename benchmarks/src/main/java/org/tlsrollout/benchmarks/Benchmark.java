@@ -1,4 +1,4 @@
-package org.tlsrollout.cli.bench;
+package org.tlsrollout.benchmarks;
 
 import java.io.PrintStream;
 import org.tlsrollout.cli.StackConfig;

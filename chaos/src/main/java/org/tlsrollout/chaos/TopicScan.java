@@ -1,4 +1,4 @@
-package org.tlsrollout.cli.chaos;
+package org.tlsrollout.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.tlsrollout.cli.bench;
+package org.tlsrollout.benchmarks;
 
 import org.tlsrollout.contracts.EnrollmentRequest;
 import java.time.Instant;

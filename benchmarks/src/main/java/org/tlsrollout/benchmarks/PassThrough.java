@@ -1,4 +1,4 @@
-package org.tlsrollout.cli.bench;
+package org.tlsrollout.benchmarks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package org.tlsrollout.cli.bench;
+package org.tlsrollout.benchmarks;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.tlsrollout.cli.chaos;
+package org.tlsrollout.chaos;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -49,7 +49,7 @@ final class ChaosStack implements AutoCloseable {
         ChaosStack s = new ChaosStack(base.isolated("chaos-" + name, base.javaOptions()), out);
         // What an earlier, interrupted run may have left: its processes (second instances too), Kafka's data, the database.
         for (Component c : SERVICES) {
-            s.stack.stop(c, 2);
+            s.stack.instances().stop(c, 2);
         }
         s.stack.down(true);
         return s;
@@ -73,22 +73,22 @@ final class ChaosStack implements AutoCloseable {
     /** Starts (or restarts) one instance and waits until it is ready; prints how long that took. */
     double start(Component c, int index) {
         long t0 = System.nanoTime();
-        ProcessHandle p = stack.startInstance(c, index);
+        ProcessHandle p = stack.instances().startReady(c, index);
         double s = (System.nanoTime() - t0) / 1e9;
         out.printf(Locale.ROOT, "  %-20s #%d ready in %.1f s (pid %d, %s)%n", c.displayName(), index, s, p.pid(),
-                stack.address(c, index));
+                stack.instances().address(c, index));
         return s;
     }
 
     /** Declares and starts instance {@code index} of a service on a free port. */
     void addInstance(Component c, int index) throws IOException {
-        stack.withInstance(c, index, FreePorts.pick());
+        stack.instances().declare(c, index, FreePorts.pick());
         instances.merge(c, index, Math::max);
         start(c, index);
     }
 
     void kill(Component c, int index) {
-        if (!stack.kill(c, index)) {
+        if (!stack.instances().kill(c, index)) {
             throw new StackException(c.displayName() + " #" + index + " was not running when it was to be killed");
         }
     }
@@ -109,7 +109,7 @@ final class ChaosStack implements AutoCloseable {
      * {@code metric(COLLECTOR, 1, "tlsrollout_snapshots_received_total", "outcome=\"accepted\"")}.
      */
     double metric(Component c, int index, String name, String... labelFragments) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(stack.address(c, index) + "/q/metrics"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(stack.instances().address(c, index) + "/q/metrics"))
                 .timeout(Duration.ofSeconds(10)).GET().build();
         HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
@@ -151,7 +151,7 @@ final class ChaosStack implements AutoCloseable {
     public void close() {
         for (Map.Entry<Component, Integer> e : instances.entrySet()) {
             for (int i = 2; i <= e.getValue(); i++) {
-                stack.stop(e.getKey(), i);
+                stack.instances().stop(e.getKey(), i);
             }
         }
         stack.down(true);

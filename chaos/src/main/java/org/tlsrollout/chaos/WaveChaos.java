@@ -1,4 +1,4 @@
-package org.tlsrollout.cli.chaos;
+package org.tlsrollout.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
@@ -47,7 +47,7 @@ final class WaveChaos implements ChaosRun {
         int n = metricsPhase ? 5000 : quick ? 10_000 : 100_000;
         out.printf("%s%s: %s%n", id(), quick ? " (quick)" : "", description());
         try (ChaosStack stack = ChaosStack.create(base, id(), out)) {
-            stack.stack.withEnvironment(Component.REMEDIATION, Map.of("REMEDIATION_JOBS_TTL", TTL));
+            stack.stack.instances().withEnvironment(Component.REMEDIATION, Map.of("REMEDIATION_JOBS_TTL", TTL));
             stack.up();
             AgentClient client = new AgentClient(stack.config.tokens().enrollSecret(), stack.config.tokens().operator());
             String remediation = stack.config.remediationUrl();

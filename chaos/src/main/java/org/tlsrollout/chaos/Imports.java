@@ -1,4 +1,4 @@
-package org.tlsrollout.cli.chaos;
+package org.tlsrollout.chaos;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

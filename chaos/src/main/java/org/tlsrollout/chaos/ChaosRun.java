@@ -1,4 +1,4 @@
-package org.tlsrollout.cli.chaos;
+package org.tlsrollout.chaos;
 
 import java.io.PrintStream;
 import org.tlsrollout.cli.StackConfig;

@@ -1,4 +1,4 @@
-package org.tlsrollout.cli.chaos;
+package org.tlsrollout.chaos;
 
 import org.tlsrollout.contracts.EnrollmentRequest;
 import java.util.concurrent.ConcurrentHashMap;
