@@ -11,7 +11,8 @@ public final class Benchmarks {
 
     /** Every benchmark, one line each. */
     public static List<Benchmark> all() {
-        return List.of(new RulesThroughput(), new WaveCreationBenchmark(), new AgentPollBenchmark(), new EstateRollout());
+        return List.of(new RulesThroughput(), new WaveCreationBenchmark(), new AgentPollBenchmark(), new EstateRollout(),
+                new InventoryImport(), new EvaluationIngest());
     }
 
     public static Optional<Benchmark> find(String id) {
