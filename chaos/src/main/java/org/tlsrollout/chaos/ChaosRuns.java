@@ -11,7 +11,8 @@ public final class ChaosRuns {
 
     /** Every run, one line each. */
     public static List<ChaosRun> all() {
-        return List.of(IngestChaos.r1(), IngestChaos.r2(), new WaveChaos(false), new WaveChaos(true), new ScaleOut());
+        return List.of(IngestChaos.r1(), IngestChaos.r2(), new WaveChaos(false), new WaveChaos(true), new ScaleOut(),
+                new DashboardTotals());
     }
 
     public static Optional<ChaosRun> find(String id) {

@@ -16,10 +16,10 @@ import java.util.regex.Pattern;
 /**
  * What the provisioned Grafana dashboard asks Prometheus for: each panel query's metric names and the labels it
  * filters or groups by, read from monitoring/grafana/dashboards/tlsrollout.json. Tests compare it with what the
- * running services export, so no panel is ever empty by mistake.
+ * running services export, so no panel is ever empty by mistake; chaos run R10 evaluates them in a real Prometheus.
  */
-final class DashboardQueries {
-    static final Path DASHBOARD = Path.of("monitoring/grafana/dashboards/tlsrollout.json");
+public final class DashboardQueries {
+    public static final Path DASHBOARD = Path.of("monitoring/grafana/dashboards/tlsrollout.json");
 
     private static final Pattern METRIC = Pattern.compile("\\b(tlsrollout_[a-z0-9_]+)\\b(\\{[^}]*})?");
     private static final Pattern MATCHER_LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)");
@@ -30,16 +30,25 @@ final class DashboardQueries {
     private DashboardQueries() {
     }
 
+    /** One query of a panel: the panel's title and its {@code expr}. */
+    public record Query(String panel, String expr) {
+    }
+
     /** Every query ({@code expr}) of every panel of the dashboard. */
-    static List<String> expressions(Path root) throws IOException {
+    public static List<String> expressions(Path root) throws IOException {
+        return queries(root).stream().map(Query::expr).toList();
+    }
+
+    /** Every query of every panel of the dashboard, with the title of its panel, in the dashboard's order. */
+    public static List<Query> queries(Path root) throws IOException {
         JsonNode dashboard = new ObjectMapper().readTree(root.resolve(DASHBOARD).toFile());
-        List<String> found = new ArrayList<>();
-        collect(dashboard, found);
+        List<Query> found = new ArrayList<>();
+        collect(dashboard, "", found);
         return found;
     }
 
     /** For each metric a query names, the labels that query needs it to carry ({@code le} for buckets). */
-    static Map<String, Set<String>> requiredLabels(String expr) {
+    public static Map<String, Set<String>> requiredLabels(String expr) {
         Set<String> grouping = new LinkedHashSet<>();
         Matcher g = GROUPING.matcher(expr);
         while (g.find()) {
@@ -65,7 +74,7 @@ final class DashboardQueries {
     }
 
     /** The labels each metric of a Prometheus text exposition carries, over all its samples. */
-    static Map<String, Set<String>> exported(String exposition) {
+    public static Map<String, Set<String>> exported(String exposition) {
         Map<String, Set<String>> metrics = new LinkedHashMap<>();
         Matcher m = SAMPLE.matcher(exposition);
         while (m.find()) {
@@ -80,17 +89,18 @@ final class DashboardQueries {
         return metrics;
     }
 
-    private static void collect(JsonNode node, List<String> found) {
+    private static void collect(JsonNode node, String panel, List<Query> found) {
         if (node.isObject()) {
+            String title = node.path("title").isTextual() ? node.path("title").asText() : panel;
             node.fields().forEachRemaining(e -> {
                 if (e.getKey().equals("expr") && e.getValue().isTextual()) {
-                    found.add(e.getValue().asText());
+                    found.add(new Query(title, e.getValue().asText()));
                 } else {
-                    collect(e.getValue(), found);
+                    collect(e.getValue(), title, found);
                 }
             });
         } else if (node.isArray()) {
-            node.forEach(child -> collect(child, found));
+            node.forEach(child -> collect(child, panel, found));
         }
     }
 }
