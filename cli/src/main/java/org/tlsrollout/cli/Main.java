@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 @Command(name = "tlsrollout", mixinStandardHelpOptions = true, version = "tlsrollout 0.1.0",
         description = "Takes a Configuration Manager estate safely to TLS 1.2.",
         footer = {"", "Also, from modules of their own (the ./tlsrollout script runs their jars):",
-                "  bench <ID> [--quick]   a benchmark of docs/benchmarks.md (`./tlsrollout bench list`)",
-                "  chaos <ID> [--quick]   a run of the reliability suite (`./tlsrollout chaos list`)"},
+                "  bench <ID> [--quick]   a benchmark of docs/benchmarks.md (`bench list`)",
+                "  chaos <ID> [--quick]   a reliability run of docs/benchmarks.md (`chaos list`)"},
         subcommands = {Main.Up.class, Main.Demo.class, Main.Down.class, Main.Status.class, Main.Keys.class, OperatorCommands.Waves.class, OperatorCommands.Progress.class,
                 OperatorCommands.Machines.class, OperatorCommands.Inventory.class, OperatorCommands.Identity.class})
 public final class Main implements Runnable {
