@@ -2,34 +2,53 @@ package org.tlsrollout.benchmarks;
 
 import java.util.Collection;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import org.tlsrollout.cli.Main;
+import org.tlsrollout.cli.StackException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * Runs one benchmark of docs/benchmarks.md and ends with its line {@code <ID> <figure>=<value> ratio=<value>}.
- * {@code ./tlsrollout bench B2 [--quick]} calls this.
+ * {@code ./tlsrollout bench <ID> [--quick]}: runs one benchmark of docs/benchmarks.md, which ends with its line
+ * {@code <ID> <figure>=<value> ratio=<value>}. B2 is JMH in this JVM's forks; the others start a stack of their own
+ * through the cli module ({@link Benchmarks}).
  */
-public final class Bench {
-    private Bench() {
+@Command(name = "tlsrollout bench", mixinStandardHelpOptions = true, description = "Run a benchmark of "
+        + "docs/benchmarks.md; its last line is `<ID> <figure>=<value> ratio=<value>`.")
+public final class Bench implements Callable<Integer> {
+    @CommandLine.Parameters(index = "0", paramLabel = "ID", description = "the benchmark: B2 (JMH) or one of "
+            + "the stack benchmarks (`tlsrollout bench list`)")
+    String id;
+
+    @Option(names = "--quick", description = "fewer and shorter iterations (a wider error), for a first look")
+    boolean quick;
+
+    public static void main(String[] args) {
+        System.exit(Main.execute(new Bench(), args));
     }
 
-    public static void main(String[] args) throws RunnerException {
-        if (args.length == 0) {
-            System.err.println("usage: Bench <B2> [--quick]");
-            System.exit(2);
+    @Override
+    public Integer call() throws Exception {
+        if (id.equalsIgnoreCase("list")) {
+            System.out.println("B2  the rule catalog on one snapshot against parsing it (JMH)");
+            Benchmarks.all().forEach(b -> System.out.printf("%-3s %s%n", b.id(), b.description()));
+            return 0;
         }
-        boolean quick = java.util.Arrays.asList(args).contains("--quick");
-        switch (args[0].toUpperCase(Locale.ROOT)) {
-            case "B2" -> b2(quick);
-            default -> {
-                System.err.println("unknown benchmark " + args[0] + "; this runner knows B2");
-                System.exit(2);
-            }
+        if (id.equalsIgnoreCase("B2")) {
+            b2(quick);
+            return 0;
         }
+        Benchmark benchmark = Benchmarks.find(id).orElseThrow(() -> new StackException(
+                "no benchmark " + id + "; `tlsrollout bench list` shows them"));
+        System.out.println(benchmark.run(Main.config(), quick, System.out).line());
+        return 0;
     }
 
     /** B2: p99 of the catalog on one snapshot, and its ratio to parsing that snapshot (lower is cheaper). */

@@ -170,8 +170,8 @@ public final class Demo {
                 FleetReport report = fleet.cycle(options.maxInFlight()).join();
                 check(report);
                 trace("inventory", round, started, report);
-                JsonNode progress = api.progress();
-                long known = machines(progress) - neverReported(progress);
+                RolloutApi.Progress progress = api.progress(sites);
+                long known = progress.machines() - progress.neverReported();
                 bar.stepTo(known);
                 if (known >= machines) {
                     return;
@@ -192,17 +192,13 @@ public final class Demo {
      * should nothing move for a while before the phase is done, every agent of the estate cycles from then on.
      */
     private boolean runPhase(SimulatedFleet fleet, Phase phase) {
-        JsonNode progress = api.progress();
-        long total = machines(progress);
+        RolloutApi.Progress progress = api.progress(sites);
+        long total = progress.machines();
         List<SimulatedMachine> cycled = notDone(fleet.estate(), phase);
-        out.printf("%nPhase %s: %d machines not done yet%n", phase, notDone(totals(progress, phase)));
+        out.printf("%nPhase %s: %d machines not done yet%n", phase, notDone(progress.counts(phase)));
         Map<String, String> waves = new LinkedHashMap<>();
-        for (JsonNode site : progress.path("sites")) {
-            String code = site.path("siteCode").asText();
-            if (!sites.contains(code)) {
-                continue;
-            }
-            long todo = site.path("phases").path(phase.name()).path(PhaseState.NONCOMPLIANT.name()).asLong();
+        for (String code : progress.siteCodes()) {
+            long todo = progress.count(code, phase, PhaseState.NONCOMPLIANT);
             if (todo == 0) {
                 continue;
             }
@@ -219,8 +215,8 @@ public final class Demo {
                 FleetReport report = fleet.cycle(cycled, options.maxInFlight()).join();
                 check(report);
                 trace(phase.name(), round, started, report);
-                progress = api.progress();
-                JsonNode counts = totals(progress, phase);
+                progress = api.progress(sites);
+                JsonNode counts = progress.counts(phase);
                 bar.stepTo(total - notDone(counts));
                 boolean running = false;
                 int haltedNow = 0;
@@ -262,7 +258,7 @@ public final class Demo {
                         wave.getValue(), w.path("haltedReason").asText("failure rate above maxFailureRate"), wave.getValue()));
             }
         }
-        long left = notDone(totals(api.progress(), phase));
+        long left = notDone(api.progress(sites).counts(phase));
         if (!halted && left > 0) {
             stuck.add(phase + ": " + left + " machines not done after " + options.maxIdleCycles()
                     + " agent cycles without progress (or " + maxRounds() + " in all)");
@@ -316,8 +312,8 @@ public final class Demo {
     }
 
     private void summary() {
-        JsonNode progress = api.progress();
-        out.printf("%nThe estate's %d machines (sites %s), by phase and state:%n%-16s", machines(progress),
+        RolloutApi.Progress progress = api.progress(sites);
+        out.printf("%nThe estate's %d machines (sites %s), by phase and state:%n%-16s", progress.machines(),
                 String.join(", ", sites), "PHASE");
         for (PhaseState s : PhaseState.values()) {
             out.printf(" %15s", s.name());
@@ -326,7 +322,7 @@ public final class Demo {
         for (Phase phase : Phase.values()) {
             out.printf("%-16s", phase.name());
             for (PhaseState s : PhaseState.values()) {
-                out.printf(" %15d", totals(progress, phase).path(s.name()).asLong());
+                out.printf(" %15d", progress.counts(phase).path(s.name()).asLong());
             }
             out.println();
         }
@@ -386,17 +382,6 @@ public final class Demo {
         }
     }
 
-    /** Machines of the estate's sites known from inventory that never reported. */
-    private long neverReported(JsonNode progress) {
-        long n = 0;
-        for (JsonNode site : progress.path("sites")) {
-            if (sites.contains(site.path("siteCode").asText())) {
-                n += site.path("neverReported").asLong();
-            }
-        }
-        return n;
-    }
-
     /**
      * Posts the expected estate as ConfigMgr's inventory would (api.md, "The expected estate"): every simulated
      * machine, and per site one client that has no agent (decommissioned, still in ConfigMgr), which the orphan gate
@@ -421,35 +406,6 @@ public final class Demo {
         }
         out.printf("%nInventory from ConfigMgr posted: %s machines added, %d of them agentless (decommissioned, one a"
                 + " site)%n", answer.body().path("added").asText(), sites.size());
-    }
-
-    /** Machines of the estate's sites. */
-    private long machines(JsonNode progress) {
-        long n = 0;
-        for (JsonNode site : progress.path("sites")) {
-            if (sites.contains(site.path("siteCode").asText())) {
-                n += site.path("machines").asLong();
-            }
-        }
-        return n;
-    }
-
-    /** Counts by state in one phase, summed over the estate's sites. */
-    private JsonNode totals(JsonNode progress, Phase phase) {
-        com.fasterxml.jackson.databind.node.ObjectNode sum = org.tlsrollout.contracts.Json.MAPPER.createObjectNode();
-        for (JsonNode site : progress.path("sites")) {
-            if (!sites.contains(site.path("siteCode").asText())) {
-                continue;
-            }
-            site.path("phases").path(phase.name()).fields().forEachRemaining(
-                    e -> sum.put(e.getKey(), sum.path(e.getKey()).asLong() + e.getValue().asLong()));
-            if (phase == Phase.CLIENTS || phase == Phase.VERIFY) {
-                // The demo's agentless machines are clients: UNKNOWN here, with no job coming, until retired.
-                long agentless = site.path("neverReported").asLong();
-                sum.put(PhaseState.UNKNOWN.name(), Math.max(0, sum.path(PhaseState.UNKNOWN.name()).asLong() - agentless));
-            }
-        }
-        return sum;
     }
 
     private static long notDone(JsonNode counts) {

@@ -11,8 +11,10 @@ import picocli.CommandLine.Option;
 /** {@code ./tlsrollout}: runs the system locally (api.md, "Commands"). */
 @Command(name = "tlsrollout", mixinStandardHelpOptions = true, version = "tlsrollout 0.1.0",
         description = "Takes a Configuration Manager estate safely to TLS 1.2.",
-        subcommands = {Main.Up.class, Main.Demo.class, Main.Down.class, Main.Status.class, Main.Bench.class,
-                Main.Chaos.class, Main.Keys.class, OperatorCommands.Waves.class, OperatorCommands.Progress.class,
+        footer = {"", "Also, from modules of their own (the ./tlsrollout script runs their jars):",
+                "  bench <ID> [--quick]   a benchmark of docs/benchmarks.md (`bench list`)",
+                "  chaos <ID> [--quick]   a reliability run of docs/benchmarks.md (`chaos list`)"},
+        subcommands = {Main.Up.class, Main.Demo.class, Main.Down.class, Main.Status.class, Main.Keys.class, OperatorCommands.Waves.class, OperatorCommands.Progress.class,
                 OperatorCommands.Machines.class, OperatorCommands.Inventory.class, OperatorCommands.Identity.class})
 public final class Main implements Runnable {
 
@@ -44,9 +46,21 @@ public final class Main implements Runnable {
 
     /** The command line of {@code main}: a StackException is a message and exit code 1. */
     static CommandLine commandLine(Main main) {
-        CommandLine cli = new CommandLine(main);
-        cli.setOut(new java.io.PrintWriter(main.out, true));
-        cli.setErr(new java.io.PrintWriter(main.err, true));
+        return commandLine(main, main.out, main.err);
+    }
+
+    /**
+     * Runs a command of this CLI or of the modules that start the stack through it (benchmarks, chaos): a
+     * StackException is a message and exit code 1, a usage error exit code 2.
+     */
+    public static int execute(Object command, String[] args) {
+        return commandLine(command, System.out, System.err).execute(args);
+    }
+
+    private static CommandLine commandLine(Object command, java.io.PrintStream out, java.io.PrintStream err) {
+        CommandLine cli = new CommandLine(command);
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof StackException) {
                 commandLine.getErr().println("tlsrollout: " + e.getMessage());
@@ -62,7 +76,8 @@ public final class Main implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    static StackConfig config() {
+    /** The stack of this checkout ({@code -Dtlsrollout.root}, set by the script), configured by the environment. */
+    public static StackConfig config() {
         Path root = Path.of(System.getProperty("tlsrollout.root", ".")).toAbsolutePath().normalize();
         return StackConfig.fromEnvironment(root, System.getenv());
     }
@@ -157,70 +172,6 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "bench", description = "Run a benchmark of docs/benchmarks.md; its last line is "
-            + "`<ID> <figure>=<value> ratio=<value>`.")
-    static final class Bench implements Callable<Integer> {
-        @CommandLine.Parameters(index = "0", paramLabel = "ID", description = "the benchmark: B2 (JMH) or one of "
-                + "the stack benchmarks (`tlsrollout bench list`)")
-        String id;
-
-        @Option(names = "--quick", description = "fewer and shorter iterations (a wider error), for a first look")
-        boolean quick;
-
-        @Override
-        public Integer call() throws Exception {
-            StackConfig config = config();
-            if (id.equalsIgnoreCase("list")) {
-                System.out.println("B2  the rule catalog on one snapshot against parsing it (JMH)");
-                org.tlsrollout.cli.bench.Benchmarks.all()
-                        .forEach(b -> System.out.printf("%-3s %s%n", b.id(), b.description()));
-                return 0;
-            }
-            if (id.equalsIgnoreCase("B2")) {
-                return jmh(config);
-            }
-            var benchmark = org.tlsrollout.cli.bench.Benchmarks.find(id).orElseThrow(() -> new StackException(
-                    "no benchmark " + id + "; `tlsrollout bench list` shows them"));
-            System.out.println(benchmark.run(config, quick, System.out).line());
-            return 0;
-        }
-
-        private int jmh(StackConfig config) throws Exception {
-            Path jar = config.root().resolve("benchmarks/target/tlsrollout-benchmarks.jar");
-            if (!java.nio.file.Files.isRegularFile(jar)) {
-                throw new StackException(jar + " is not built; run `mvn -DskipTests package`");
-            }
-            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(), id));
-            if (quick) {
-                command.add("--quick");
-            }
-            return new ProcessBuilder(command).inheritIO().start().waitFor();
-        }
-    }
-
-    @Command(name = "chaos", description = "Run one of the reliability suite of docs/benchmarks.md (R1-R9); it ends "
-            + "with its figures. Exit code 0 when nothing was lost or duplicated, 1 otherwise.")
-    static final class Chaos implements Callable<Integer> {
-        @CommandLine.Parameters(index = "0", paramLabel = "ID", description = "the run (`tlsrollout chaos list`)")
-        String id;
-
-        @Option(names = "--quick", description = "a smaller run, for a first look")
-        boolean quick;
-
-        @Override
-        public Integer call() throws Exception {
-            if (id.equalsIgnoreCase("list")) {
-                org.tlsrollout.cli.chaos.ChaosRuns.all()
-                        .forEach(r -> System.out.printf("%-3s %s%n", r.id(), r.description()));
-                return 0;
-            }
-            var run = org.tlsrollout.cli.chaos.ChaosRuns.find(id).orElseThrow(() -> new StackException(
-                    "no reliability run " + id + "; `tlsrollout chaos list` shows them"));
-            return run.run(config(), quick, System.out) ? 0 : 1;
-        }
-    }
-
     @Command(name = "keys", description = "The keys that sign fix jobs.", subcommands = {Main.Rotate.class})
     static final class Keys implements Runnable {
         @CommandLine.Spec
@@ -254,7 +205,7 @@ public final class Main implements Runnable {
             boolean running = stack.running(Component.REMEDIATION).isPresent();
             if (restart && running) {
                 System.out.println("restarting remediation-service ...");
-                stack.stop(Component.REMEDIATION, 1);
+                stack.instances().stop(Component.REMEDIATION, 1);
                 stack.up();
                 System.out.printf("remediation-service signs with the new key; the previous one may be dropped after"
                         + " %s (remove it from previous-key-files in %s, then restart remediation-service)%n",

@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.tlsrollout.contracts.Json;
+import org.tlsrollout.contracts.Phase;
+import org.tlsrollout.contracts.PhaseState;
 
 /**
  * A service's public API as an operator's script uses it (api.md), with a bearer token: remediation-service for
@@ -62,8 +64,60 @@ final class RolloutApi {
         }
     }
 
-    JsonNode progress() {
-        return require(get("/api/v1/progress"));
+    /** {@code GET /api/v1/progress}, read for {@code sites} only (the demo's estate, whatever else the stack holds). */
+    Progress progress(java.util.Set<String> sites) {
+        return new Progress(require(get("/api/v1/progress")), sites);
+    }
+
+    /** An answer of {@code GET /api/v1/progress} (api.md), summed over some of its sites. */
+    record Progress(JsonNode body, java.util.Set<String> sites) {
+        private java.util.List<JsonNode> chosen() {
+            java.util.List<JsonNode> chosen = new java.util.ArrayList<>();
+            body.path("sites").forEach(site -> {
+                if (sites.contains(site.path("siteCode").asText())) {
+                    chosen.add(site);
+                }
+            });
+            return chosen;
+        }
+
+        /** Machines of the sites. */
+        long machines() {
+            return chosen().stream().mapToLong(site -> site.path("machines").asLong()).sum();
+        }
+
+        /** Machines of the sites known from inventory that never reported. */
+        long neverReported() {
+            return chosen().stream().mapToLong(site -> site.path("neverReported").asLong()).sum();
+        }
+
+        /** Machines in one state of one phase at one site; 0 for a site not among them. */
+        long count(String site, Phase phase, PhaseState state) {
+            return chosen().stream().filter(s -> s.path("siteCode").asText().equals(site))
+                    .mapToLong(s -> s.path("phases").path(phase.name()).path(state.name()).asLong()).sum();
+        }
+
+        /** The codes of the sites that have machines, in the answer's order. */
+        java.util.List<String> siteCodes() {
+            return chosen().stream().map(site -> site.path("siteCode").asText()).toList();
+        }
+
+        /**
+         * Counts by state in one phase, summed over the sites. A never-reported machine shows UNKNOWN in CLIENTS and
+         * VERIFY with no job coming (until an operator retires it): it is left out of UNKNOWN there.
+         */
+        JsonNode counts(Phase phase) {
+            com.fasterxml.jackson.databind.node.ObjectNode sum = Json.MAPPER.createObjectNode();
+            for (JsonNode site : chosen()) {
+                site.path("phases").path(phase.name()).fields().forEachRemaining(
+                        e -> sum.put(e.getKey(), sum.path(e.getKey()).asLong() + e.getValue().asLong()));
+                if (phase == Phase.CLIENTS || phase == Phase.VERIFY) {
+                    long agentless = site.path("neverReported").asLong();
+                    sum.put(PhaseState.UNKNOWN.name(), Math.max(0, sum.path(PhaseState.UNKNOWN.name()).asLong() - agentless));
+                }
+            }
+            return sum;
+        }
     }
 
     JsonNode wave(String id) {

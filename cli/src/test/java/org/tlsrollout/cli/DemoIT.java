@@ -53,7 +53,9 @@ class DemoIT {
     private static void assertEveryDashboardQueryFindsItsMetrics(StackConfig config) throws Exception {
         java.util.Map<String, java.util.Set<String>> exported = new java.util.HashMap<>();
         for (String service : new String[] {config.collectorUrl(), config.rulesUrl(), config.remediationUrl()}) {
-            var response = java.net.http.HttpClient.newHttpClient().send(
+            // HTTP/1.1, as Prometheus scrapes: the JDK client's cleartext HTTP/2 upgrade broke off once with a frame error.
+            var response = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                    .build().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create(service + "/q/metrics"))
                             .timeout(java.time.Duration.ofSeconds(60)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
