@@ -109,8 +109,9 @@ public class JobIssuer {
      *
      * @param issued jobs inserted (their events are in the outbox)
      * @param skipped targets that got no job
+     * @param events the ISSUED events of the jobs inserted
      */
-    public record Issued(int issued, int skipped) {
+    public record Issued(int issued, int skipped, List<JobEvent> events) {
     }
 
     /** Issues the jobs of {@code machineIds}, targets of {@code wave}'s current batch, in the caller's transaction. */
@@ -169,7 +170,7 @@ public class JobIssuer {
         int skipped = (int) marks.values().stream().filter(m -> m[0].equals("SKIPPED")).count();
         LOG.debugf("wave %s batch %d: %d jobs issued, %d targets skipped in %d ms", wave.id(), batch, inserted.size(),
                 skipped, (System.nanoTime() - t0) / 1_000_000);
-        return new Issued(inserted.size(), skipped);
+        return new Issued(inserted.size(), skipped, events);
     }
 
     /**
