@@ -42,8 +42,8 @@ import org.tlsrollout.remediation.config.RemediationConfig;
  * and before the commit publishes them again, with the same {@code ce_id}: at least once, deduplicated by consumers.
  * <p>
  * The events are sent on the Kafka producer of the {@code job-events} channel itself (its settings, its health),
- * record by record with a callback: the channel's emitter cost about half of the relay's CPU in a wave (a Mutiny
- * pipeline, context propagation and metadata per message, B3), and it carried the relay's transaction to the producer
+ * record by record with a callback: the channel's emitter cost much of the relay's CPU (docs/decisions.md,
+ * "remediation-service's hot paths"), and it carried the relay's transaction to the producer
  * thread that acknowledged the send, where the commit could find that thread still inside the transaction and fail
  * ("commit invoked while multiple threads active", quarkusio/quarkus#39098, about one commit in a hundred in
  * {@code OutboxTest}), so that a batch already on Kafka was published again. The producer's callbacks carry no
