@@ -1,6 +1,5 @@
 package org.tlsrollout.remediation;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
@@ -22,12 +21,13 @@ import org.tlsrollout.contracts.RuleResult;
  * The newest evaluation of one machine (table {@code machine}, db/migration/V1__machines.sql and V2). Read-only
  * here: rows are written by {@code service.MachineStore}'s batch upsert, and their job columns by the jobs
  * ({@code service.JobIssuer}, {@code service.AgentJobs}). The phase states are the stored ones, as rules-service
- * computed them; what a machine shows (STALE, PENDING_RESTART) is {@code service.PhaseStates}.
+ * computed them; what a machine shows (STALE, PENDING_RESTART) is {@code service.PhaseStates}. A plain JPA entity
+ * for the operator's reads ({@code service.MachineQueries}); the hot paths (ingest, job issue, polls) use JDBC.
  */
 @Entity
 @Immutable
 @Table(name = "machine")
-public class Machine extends PanacheEntityBase {
+public class Machine {
 
     @Id
     @Column(name = "machine_id")

@@ -64,8 +64,8 @@ public interface RemediationConfig {
 
         /**
          * The transaction timeout of creating a wave (its targets are selected and inserted in one statement), of its
-         * dry run and of a rollback: a wave over a million machines takes longer than the default 60 s on a busy
-         * machine (B3).
+         * dry run and of a rollback: a wave over a million machines outlasts the default 60 s (docs/decisions.md,
+         * "remediation-service's hot paths").
          */
         @WithDefault("10m")
         Duration createTimeout();

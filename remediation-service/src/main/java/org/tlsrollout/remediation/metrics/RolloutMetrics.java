@@ -11,10 +11,11 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import jakarta.annotation.PreDestroy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
+import org.tlsrollout.contracts.JobEvent;
 import org.tlsrollout.contracts.JobOutcome;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
@@ -41,13 +43,16 @@ import org.tlsrollout.remediation.service.WaveQueries;
  * <li>{@code tlsrollout_machines_never_reported{site}}: machines known from inventory that never reported, per site
  * (every site with a machine has a series); retired machines count in neither gauge.</li>
  * <li>{@code tlsrollout_waves{state}}: waves per state, all six states, from the database.</li>
- * <li>{@code tlsrollout_jobs_total{phase, outcome}}: jobs issued (when issued), reported (at their first report, by
- * outcome) and {@code expired} (when the engine expires them); every phase and outcome registered at start.</li>
+ * <li>{@code tlsrollout_jobs_total{site, phase, outcome}}: jobs issued (when issued), reported (at their first report,
+ * by outcome) and {@code expired} (when the engine expires them); every phase and outcome of a site registered at the
+ * site's first job on this instance.</li>
+ * <li>{@code tlsrollout_site_last_snapshot_timestamp_seconds{site}}: the newest snapshot time of the site's machines
+ * (retired ones excluded), seconds since the epoch; an estate gauge (see below).</li>
  * <li>{@code tlsrollout_build_info{service, version}}: always 1.</li>
  * <li>{@code tlsrollout_dead_letters_total{topic}}: evaluation records sent to {@code tlsrollout.evaluations.v1.dlq}
  * (the Grafana dashboard sums it by topic with the other services').</li>
  * </ul>
- * The gauges are recomputed every {@code remediation.metrics-refresh}, by one instance of the estate only (the holder
+ * The estate gauges (machines, never reported, waves, last snapshot) are recomputed every {@code remediation.metrics-refresh}, by one instance of the estate only (the holder
  * of a PostgreSQL advisory lock, {@link #GAUGE_LOCK}): summed over instances, they count each machine once. Created
  * at start, so that every series exists from the first scrape.
  */
@@ -58,6 +63,7 @@ public class RolloutMetrics {
     public static final String WAVES = "tlsrollout.waves";
     public static final String NEVER_REPORTED = "tlsrollout.machines.never.reported";
     public static final String JOBS = "tlsrollout.jobs";
+    public static final String LAST_SNAPSHOT = "tlsrollout.site.last.snapshot.timestamp.seconds";
     public static final String DEAD_LETTERS = "tlsrollout.dead.letters";
     /** The {@code outcome} label of a job issued. */
     public static final String ISSUED = "issued";
@@ -71,10 +77,32 @@ public class RolloutMetrics {
     private final MultiGauge machines;
     private final MultiGauge waves;
     private final MultiGauge neverReported;
-    private final Map<Phase, Counter> issued = new EnumMap<>(Phase.class);
-    private final Map<Phase, Counter> expired = new EnumMap<>(Phase.class);
-    private final Map<Phase, Map<JobOutcome, Counter>> reported = new EnumMap<>(Phase.class);
+    private final MultiGauge lastSnapshot;
+    private final MeterRegistry registry;
+    /**
+     * The job counters of each site, made at the site's first job: {@link #OUTCOMES} per phase, by
+     * {@code phase.ordinal() * OUTCOMES.length + outcome index}. Looked up per job without allocating.
+     */
+    private final ConcurrentHashMap<String, Counter[]> jobCounters = new ConcurrentHashMap<>();
+    private final Function<String, Counter[]> newSiteCounters = this::siteCounters;
     private final Counter deadLetters;
+
+    /** The {@code outcome} labels of the job counter: issued, expired, then {@link JobOutcome}'s, by index. */
+    static final String[] OUTCOMES;
+    private static final int ISSUED_INDEX = 0;
+    private static final int EXPIRED_INDEX = 1;
+    private static final int REPORTED_INDEX = 2;
+    private static final Phase[] PHASES = Phase.values();
+
+    static {
+        JobOutcome[] outcomes = JobOutcome.values();
+        OUTCOMES = new String[REPORTED_INDEX + outcomes.length];
+        OUTCOMES[ISSUED_INDEX] = ISSUED;
+        OUTCOMES[EXPIRED_INDEX] = EXPIRED;
+        for (JobOutcome outcome : outcomes) {
+            OUTCOMES[REPORTED_INDEX + outcome.ordinal()] = outcome.name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /**
      * The PostgreSQL advisory lock whose holder publishes the estate gauges: one instance per estate, so that a sum
@@ -100,15 +128,11 @@ public class RolloutMetrics {
         this.waves = MultiGauge.builder(WAVES)
                 .description("Waves per state")
                 .register(registry);
-        for (Phase phase : Phase.values()) {
-            issued.put(phase, jobs(registry, phase, ISSUED));
-            expired.put(phase, jobs(registry, phase, EXPIRED));
-            Map<JobOutcome, Counter> byOutcome = new EnumMap<>(JobOutcome.class);
-            for (JobOutcome outcome : JobOutcome.values()) {
-                byOutcome.put(outcome, jobs(registry, phase, outcome.name().toLowerCase(Locale.ROOT)));
-            }
-            reported.put(phase, byOutcome);
-        }
+        this.lastSnapshot = MultiGauge.builder(LAST_SNAPSHOT)
+                .description("The newest snapshot time of the site's machines (retired ones excluded), seconds since"
+                        + " the epoch")
+                .register(registry);
+        this.registry = registry;
         this.deadLetters = Counter.builder(DEAD_LETTERS)
                 .description("Records sent to a dead-letter topic, by that topic")
                 .tag("topic", Topics.dlq(Topics.EVALUATIONS))
@@ -127,30 +151,47 @@ public class RolloutMetrics {
         waves.register(rows, true);
     }
 
-    private static Counter jobs(MeterRegistry registry, Phase phase, String outcome) {
-        return Counter.builder(JOBS)
-                .description("Fix jobs issued, and reported by outcome, per phase")
-                .tag("phase", phase.name())
-                .tag("outcome", outcome)
-                .register(registry);
+    /** Every job counter of a site, registered together so that all its series start at 0. */
+    private Counter[] siteCounters(String site) {
+        Counter[] counters = new Counter[PHASES.length * OUTCOMES.length];
+        for (Phase phase : PHASES) {
+            for (int o = 0; o < OUTCOMES.length; o++) {
+                counters[phase.ordinal() * OUTCOMES.length + o] = Counter.builder(JOBS)
+                        .description("Fix jobs issued, and reported by outcome, per site and phase")
+                        .tag("site", site)
+                        .tag("phase", phase.name())
+                        .tag("outcome", OUTCOMES[o])
+                        .register(registry);
+            }
+        }
+        return counters;
     }
 
-    /** Counts jobs issued (committed). */
-    public void jobsIssued(Phase phase, int n) {
-        if (n > 0) {
-            issued.get(phase).increment(n);
+    private Counter jobCounter(String site, Phase phase, int outcome) {
+        Counter[] counters = jobCounters.get(site);
+        if (counters == null) {
+            counters = jobCounters.computeIfAbsent(site, newSiteCounters);
+        }
+        return counters[phase.ordinal() * OUTCOMES.length + outcome];
+    }
+
+    /** Counts jobs issued (committed), by their site and phase. */
+    public void jobsIssued(List<JobEvent> issued) {
+        for (int i = 0; i < issued.size(); i++) {
+            JobEvent job = issued.get(i);
+            jobCounter(job.siteCode(), job.phase(), ISSUED_INDEX).increment();
         }
     }
 
     /** Counts the first report of a job (committed); a second report of the same job counts nothing. */
-    public void jobReported(Phase phase, JobOutcome outcome) {
-        reported.get(phase).get(outcome).increment();
+    public void jobReported(String site, Phase phase, JobOutcome outcome) {
+        jobCounter(site, phase, REPORTED_INDEX + outcome.ordinal()).increment();
     }
 
     /** Counts a job expired (committed): not reported before its {@code exp}. */
-    public void jobExpired(Phase phase) {
-        if (phase != null) {
-            expired.get(phase).increment();
+    public void jobExpired(String site, Phase phase) {
+        if (site != null && phase != null) {
+            jobCounter(site, phase, EXPIRED_INDEX).increment();
         }
     }
 
@@ -230,6 +271,7 @@ public class RolloutMetrics {
             machines.register(List.of(), true);
             neverReported.register(List.of(), true);
             waves.register(List.of(), true);
+            lastSnapshot.register(List.of(), true);
             return;
         }
         Progress progress = queries.progress();
@@ -252,5 +294,9 @@ public class RolloutMetrics {
         waveQueries.countByState().forEach((state, n) ->
                 waveRows.add(MultiGauge.Row.of(Tags.of("state", state.name()), n)));
         waves.register(waveRows, true);
+        List<MultiGauge.Row<?>> snapshotRows = new ArrayList<>();
+        queries.lastSnapshotBySite().forEach((site, seconds) ->
+                snapshotRows.add(MultiGauge.Row.of(Tags.of("site", site), seconds)));
+        lastSnapshot.register(snapshotRows, true);
     }
 }

@@ -10,7 +10,7 @@ import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.Topics;
 
 /**
- * Writes job events to table {@code outbox} on the caller's connection, so that they commit or roll back with the
+ * Writes events (job events, and audit events: {@link #addOne}) to table {@code outbox} on the caller's connection, so that they commit or roll back with the
  * change they tell of (the transactional outbox); {@link OutboxRelay} publishes them. The events of one call share one
  * row, in order (a wave's chunk writes one row for its thousand jobs). No CDI: callers pass the connection of their
  * transaction.
@@ -42,10 +42,24 @@ public final class Outbox {
                 throw new IllegalStateException("a job event cannot be written as JSON: " + e.getOriginalMessage(), e);
             }
         }
+        insert(connection, Topics.JOB_EVENTS, Topics.JOB_EVENT_TYPE, keys, ids, payloads);
+    }
+
+    /**
+     * Adds one event for {@code topic} (its CloudEvents type {@code type}, its Kafka key {@code key}) to the transaction
+     * of {@code connection}; the relay sends each row to the row's topic.
+     */
+    public static void addOne(Connection connection, String topic, String type, String key, String eventId,
+            String payload) throws SQLException {
+        insert(connection, topic, type, new String[] {key}, new String[] {eventId}, new String[] {payload});
+    }
+
+    private static void insert(Connection connection, String topic, String type, String[] keys, String[] ids,
+            String[] payloads) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            insert.setString(1, Topics.JOB_EVENTS);
-            insert.setString(2, Topics.JOB_EVENT_TYPE);
-            insert.setInt(3, n);
+            insert.setString(1, topic);
+            insert.setString(2, type);
+            insert.setInt(3, keys.length);
             insert.setArray(4, connection.createArrayOf("text", keys));
             insert.setArray(5, connection.createArrayOf("text", ids));
             insert.setArray(6, connection.createArrayOf("text", payloads));

@@ -35,14 +35,15 @@ import org.tlsrollout.remediation.config.RemediationConfig;
  * Publishes the outbox to Kafka: oldest row first, whole rows (each holds the events of one transaction, in order) up to
  * {@code remediation.outbox.batch-size} events at a time (a row larger than that alone), each batch in one transaction
  * that locks its rows ({@code FOR UPDATE SKIP LOCKED}, so that two instances never publish the same rows at once),
- * sends their events (key = machine id, binary CloudEvents with {@code ce_id} = the event id; acks=all, idempotent
+ * sends their events to each row's topic ({@code tlsrollout.job-events.v1}, key = machine id;
+ * {@code tlsrollout.audit.v1}, key = the audit target; binary CloudEvents with {@code ce_id} = the event id; acks=all, idempotent
  * producer: application.properties), waits until Kafka has acknowledged every one, and only then deletes the rows and
  * commits. A failure anywhere leaves the rows for the next attempt; a crash after Kafka's acknowledgement
  * and before the commit publishes them again, with the same {@code ce_id}: at least once, deduplicated by consumers.
  * <p>
  * The events are sent on the Kafka producer of the {@code job-events} channel itself (its settings, its health),
- * record by record with a callback: the channel's emitter cost about half of the relay's CPU in a wave (a Mutiny
- * pipeline, context propagation and metadata per message, B3), and it carried the relay's transaction to the producer
+ * record by record with a callback: the channel's emitter cost much of the relay's CPU (docs/decisions.md,
+ * "remediation-service's hot paths"), and it carried the relay's transaction to the producer
  * thread that acknowledged the send, where the commit could find that thread still inside the transaction and fail
  * ("commit invoked while multiple threads active", quarkusio/quarkus#39098, about one commit in a hundred in
  * {@code OutboxTest}), so that a batch already on Kafka was published again. The producer's callbacks carry no
@@ -87,12 +88,12 @@ public class OutboxRelay {
         try {
             relay();
             if (failing) {
-                LOG.info("job events are published again");
+                LOG.info("outbox events are published again");
                 failing = false;
             }
         } catch (RuntimeException e) {
             if (!failing) {
-                LOG.warnf("job events wait in the outbox: %s", e.toString());
+                LOG.warnf("outbox events (job and audit events) wait in the outbox: %s", e.toString());
                 failing = true;
             }
         }
@@ -212,12 +213,12 @@ public class OutboxRelay {
             acknowledged.get(config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while Kafka took the job events", e);
+            throw new IllegalStateException("interrupted while Kafka took the outbox events", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Kafka did not take the job events: " + e.getCause(), e.getCause());
+            throw new IllegalStateException("Kafka did not take the outbox events: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka did not acknowledge " + left.get() + " of " + events.size()
-                    + " job events within " + config.publishTimeout(), e);
+                    + " outbox events within " + config.publishTimeout(), e);
         }
     }
 

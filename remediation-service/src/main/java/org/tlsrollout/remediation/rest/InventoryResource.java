@@ -25,6 +25,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.tlsrollout.common.problem.Problem;
 import org.tlsrollout.common.problem.ProblemException;
 import org.tlsrollout.common.security.Roles;
+import io.quarkus.security.identity.SecurityIdentity;
+import org.tlsrollout.contracts.AuditEvent;
+import org.tlsrollout.remediation.audit.Audited;
 import org.tlsrollout.remediation.service.InventoryImport;
 
 /** The expected estate (api.md, "The expected estate (inventory)"). */
@@ -48,14 +51,17 @@ public class InventoryResource {
             """;
 
     private final InventoryImport inventory;
+    private final SecurityIdentity identity;
 
-    public InventoryResource(InventoryImport inventory) {
+    public InventoryResource(InventoryImport inventory, SecurityIdentity identity) {
         this.inventory = inventory;
+        this.identity = identity;
     }
 
     @POST
     @Consumes({CSV, NDJSON})
     @RolesAllowed(Roles.OPERATOR)
+    @Audited(value = AuditEvent.Action.INVENTORY_IMPORT, target = "inventory")
     @Operation(summary = "Import the machines the estate expects",
             description = "CSV with a header row machineId,siteCode,roles,osVersion,lastSeenAt (roles separated by ';',"
                     + " CLIENT implied; osVersion and lastSeenAt may be empty), or NDJSON objects with the same fields;"
@@ -82,7 +88,7 @@ public class InventoryResource {
         }
         Limited limited = new Limited(body);
         try {
-            return inventory.importFrom(limited, format);
+            return inventory.importFrom(limited, format, identity.getPrincipal().getName());
         } catch (InventoryImport.InvalidInventoryException e) {
             throw ProblemException.invalidField("", e.getMessage());
         } catch (QuarkusTransactionException | UncheckedIOException e) {

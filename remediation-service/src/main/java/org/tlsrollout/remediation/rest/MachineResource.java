@@ -34,7 +34,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.tlsrollout.common.problem.Problem;
 import org.tlsrollout.common.problem.ProblemException;
 import org.tlsrollout.common.security.Roles;
+import org.tlsrollout.contracts.AuditEvent;
 import org.tlsrollout.contracts.FieldError;
+import org.tlsrollout.remediation.audit.Audited;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
 import org.tlsrollout.contracts.RuleId;
@@ -58,7 +60,7 @@ import org.tlsrollout.remediation.service.MachineView;
 @APIResponse(responseCode = "401", description = "no token, or an unknown one",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class MachineResource {
-    static final String BEARER = "bearer";
+    public static final String BEARER = "bearer";
     static final int DEFAULT_SIZE = 50;
     static final int MAX_SIZE = 500;
     static final String CSV = "text/csv";
@@ -80,6 +82,7 @@ public class MachineResource {
     @POST
     @Path("/{machineId}/retire")
     @RolesAllowed(Roles.OPERATOR)
+    @Audited(value = AuditEvent.Action.MACHINE_RETIRE, target = "machine", idParameter = "machineId")
     @Operation(summary = "Retire a machine: it leaves progress, the orphan gate, the metrics and every wave",
             description = "Its targets not yet issued are skipped and its unreported jobs cancelled. A later snapshot"
                     + " from it, or an inventory line whose lastSeenAt is after the retirement, brings it back.")
@@ -99,6 +102,7 @@ public class MachineResource {
     @POST
     @Path("/{machineId}/unretire")
     @RolesAllowed(Roles.OPERATOR)
+    @Audited(value = AuditEvent.Action.MACHINE_UNRETIRE, target = "machine", idParameter = "machineId")
     @Operation(summary = "Addition: bring a retired machine back at once (it counts again, and waves may target it)")
     @APIResponse(responseCode = "200", description = "the machine, no longer retired",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MachineView.class)))
@@ -107,7 +111,7 @@ public class MachineResource {
     @APIResponse(responseCode = "404", description = "no such machine",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public MachineView unretire(@PathParam("machineId") String machineId) {
-        if (!retirement.unretire(machineId)) {
+        if (!retirement.unretire(machineId, identity.getPrincipal().getName())) {
             throw unknown(machineId);
         }
         return machine(machineId);

@@ -4,12 +4,12 @@ import java.util.List;
 import org.tlsrollout.contracts.FieldError;
 
 /** Query parameters read by hand, so that a bad value is a field error of the problem details, not a 404 or 500. */
-final class QueryParameters {
+public final class QueryParameters {
     private QueryParameters() {
     }
 
     /** The whole number in {@code value}, or null when it is absent or bad (then a field error is added). */
-    static Integer whole(String field, String value, int min, int max, List<FieldError> errors) {
+    public static Integer whole(String field, String value, int min, int max, List<FieldError> errors) {
         if (value == null || value.isEmpty()) {
             return null;
         }

@@ -31,6 +31,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.tlsrollout.common.problem.Problem;
 import org.tlsrollout.common.problem.ProblemException;
 import org.tlsrollout.common.security.Roles;
+import org.tlsrollout.contracts.AuditEvent;
+import org.tlsrollout.remediation.audit.AuditRefusals;
+import org.tlsrollout.remediation.audit.Audited;
 import org.tlsrollout.remediation.service.DryRunPlan;
 import org.tlsrollout.remediation.service.WaveQueries;
 import org.tlsrollout.remediation.service.WaveRequest;
@@ -58,23 +61,27 @@ public class WaveResource {
     private final WaveService waves;
     private final WaveQueries queries;
     private final SecurityIdentity identity;
+    private final AuditRefusals.Skip notAudited;
 
-    public WaveResource(WaveService waves, WaveQueries queries, SecurityIdentity identity) {
+    public WaveResource(WaveService waves, WaveQueries queries, SecurityIdentity identity, AuditRefusals.Skip notAudited) {
         this.waves = waves;
         this.queries = queries;
         this.identity = identity;
+        this.notAudited = notAudited;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.OPERATOR)
+    @Audited(value = AuditEvent.Action.WAVE_CREATE, target = "wave")
     @Operation(summary = "Create a wave, or with dryRun plan one",
             description = "Targets the machines of the sites that are NONCOMPLIANT in the phase (not STALE, not"
                     + " PENDING_RESTART), match the selector, and have no ISSUED job of another wave, in batches of"
                     + " batchSize machines or percent of them. The next batch is released once the current one has"
                     + " reported (or its jobs expired) with a failure rate within maxFailureRate; above it the wave"
                     + " turns HALTED. A DISABLE_LEGACY wave must pass the orphan gate (rules.md). With dryRun: what it"
-                    + " would target and whether the gate is open; nothing is created.")
+                    + " would target and whether the gate is open; nothing is created. The creation, or its refusal, is"
+                    + " written to the audit trail (a dry run is not).")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = WaveRequest.class),
             examples = {@ExampleObject(name = "clients", value = EXAMPLE),
@@ -96,10 +103,14 @@ public class WaveResource {
                     + " wave the first request made (200, same id) and creates nothing")
             @HeaderParam("Idempotency-Key") String idempotencyKey,
             WaveRequest request) {
+        boolean dryRun = request != null && Boolean.TRUE.equals(request.dryRun());
+        if (dryRun) {
+            notAudited.skip();
+        }
         if (idempotencyKey != null && !WaveService.IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw ProblemException.invalidField("Idempotency-Key", "1 to 128 printable ASCII characters");
         }
-        if (request != null && Boolean.TRUE.equals(request.dryRun())) {
+        if (dryRun) {
             return Response.ok(waves.plan(request)).build();
         }
         WaveService.Created created = waves.create(request, actor(), idempotencyKey);
@@ -161,6 +172,7 @@ public class WaveResource {
     @POST
     @Path("/{id}/pause")
     @RolesAllowed(Roles.OPERATOR)
+    @Audited(value = AuditEvent.Action.WAVE_PAUSE, target = "wave", idParameter = "id")
     @Operation(summary = "Pause a PLANNED or RUNNING wave: it issues nothing more; the jobs issued stay pollable")
     @APIResponse(responseCode = "200", description = "the wave, PAUSED",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WaveView.class)))
@@ -175,6 +187,7 @@ public class WaveResource {
     @POST
     @Path("/{id}/resume")
     @RolesAllowed(Roles.OPERATOR)
+    @Audited(value = AuditEvent.Action.WAVE_RESUME, target = "wave", idParameter = "id")
     @Operation(summary = "Resume a PAUSED or HALTED wave",
             description = "Resuming a wave HALTED at the end of a batch accepts that batch's failure rate and releases"
                     + " the next batch; the rate is checked again at the end of the next one.")
@@ -191,6 +204,7 @@ public class WaveResource {
     @POST
     @Path("/{id}/cancel")
     @RolesAllowed(Roles.OPERATOR)
+    @Audited(value = AuditEvent.Action.WAVE_CANCEL, target = "wave", idParameter = "id")
     @Operation(summary = "Cancel a wave for good: its unreported jobs are cancelled and no longer served")
     @APIResponse(responseCode = "200", description = "the wave, CANCELLED",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = WaveView.class)))
@@ -205,6 +219,7 @@ public class WaveResource {
     @POST
     @Path("/{id}/rollback")
     @RolesAllowed(Roles.OPERATOR)
+    @Audited(value = AuditEvent.Action.WAVE_ROLLBACK, target = "wave", idParameter = "id")
     @Operation(summary = "Roll a wave back: a new wave undoing the jobs that succeeded",
             description = "Targets the machines where the wave's jobs succeeded and signs, for each, a job with an"
                     + " UNDO_JOB action per job it succeeded in the wave (newest first), then RESTART: the agent restores"

@@ -83,20 +83,20 @@ public class AgentJobs {
         }
         String detail = result.detail() == null ? null
                 : result.detail().length() > MAX_DETAIL ? result.detail().substring(0, MAX_DETAIL) + "..." : result.detail();
-        Optional<Phase> recorded = QuarkusTransaction.requiringNew().call(() -> {
+        Optional<JobEvent> recorded = QuarkusTransaction.requiringNew().call(() -> {
             try (Connection c = dataSource.getConnection()) {
                 return record(c, machineId, jobId, result.outcome(), detail, previous);
             }
         });
         if (recorded.isPresent()) {
-            metrics.jobReported(recorded.get(), result.outcome());
+            metrics.jobReported(recorded.get().siteCode(), recorded.get().phase(), result.outcome());
             return Report.RECORDED;
         }
         return exists(machineId, jobId) ? Report.ALREADY_REPORTED : Report.UNKNOWN_JOB;
     }
 
-    /** The job's phase when this was its first report, else empty (already reported, or not the machine's job). */
-    private static Optional<Phase> record(Connection c, String machineId, String jobId, JobOutcome outcome,
+    /** The job's event when this was its first report, else empty (already reported, or not the machine's job). */
+    private static Optional<JobEvent> record(Connection c, String machineId, String jobId, JobOutcome outcome,
             String detail, String previous) throws SQLException {
         JobEvent event;
         boolean restart;
@@ -127,7 +127,7 @@ public class AgentJobs {
             }
         }
         Outbox.add(c, List.of(event));
-        return Optional.of(event.phase());
+        return Optional.of(event);
     }
 
     private boolean exists(String machineId, String jobId) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import org.tlsrollout.contracts.AuditEvent;
+import org.tlsrollout.remediation.audit.Audit;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -141,8 +143,8 @@ public class InventoryImport {
             Instant lastSeenAt) {
     }
 
-    /** Reads the body and stores its valid lines, in one transaction. */
-    public Result importFrom(InputStream body, Format format) {
+    /** Reads the body and stores its valid lines, in one transaction, with the audit event of {@code actor}. */
+    public Result importFrom(InputStream body, Format format, String actor) {
         return QuarkusTransaction.requiringNew().timeout(600).call(() -> {
             try (Connection c = dataSource.getConnection()) {
                 try (Statement s = c.createStatement()) {
@@ -168,8 +170,12 @@ public class InventoryImport {
                     LOG.infof("inventory: %d lines read and copied in %d ms (%d rejected), merged in %d ms: %d added,"
                             + " %d updated", counts.received, (t1 - t0) / 1_000_000, counts.rejectedCount,
                             (System.nanoTime() - t1) / 1_000_000, added, updated);
-                    return new Result(counts.received, added, updated, counts.valid - added - updated,
+                    Result result = new Result(counts.received, added, updated, counts.valid - added - updated,
                             counts.rejected, counts.rejectedCount);
+                    Audit.done(c, actor, AuditEvent.Action.INVENTORY_IMPORT, "inventory", 200, String.format(Locale.ROOT,
+                            "%s: %d line(s), %d added, %d updated, %d unchanged, %d rejected", format, result.received(),
+                            result.added(), result.updated(), result.unchanged(), result.rejectedCount()));
+                    return result;
                 }
             }
         });

@@ -109,8 +109,9 @@ public class JobIssuer {
      *
      * @param issued jobs inserted (their events are in the outbox)
      * @param skipped targets that got no job
+     * @param events the ISSUED events of the jobs inserted
      */
-    public record Issued(int issued, int skipped) {
+    public record Issued(int issued, int skipped, List<JobEvent> events) {
     }
 
     /** Issues the jobs of {@code machineIds}, targets of {@code wave}'s current batch, in the caller's transaction. */
@@ -169,7 +170,7 @@ public class JobIssuer {
         int skipped = (int) marks.values().stream().filter(m -> m[0].equals("SKIPPED")).count();
         LOG.debugf("wave %s batch %d: %d jobs issued, %d targets skipped in %d ms", wave.id(), batch, inserted.size(),
                 skipped, (System.nanoTime() - t0) / 1_000_000);
-        return new Issued(inserted.size(), skipped);
+        return new Issued(inserted.size(), skipped, events);
     }
 
     /**
@@ -256,7 +257,7 @@ public class JobIssuer {
         // One lookup of job_once_per_batch (machine_id, wave_id, batch) per machine, whatever the number of jobs the
         // wave has already. Written as a LATERAL ... LIMIT 1 on the machine, because with EXISTS the generic plan of
         // the prepared statement could read every job of the wave by job_wave_batch_idx (and each one's row) for
-        // each chunk: a 1M wave then slowed with every chunk (docs/benchmarks.md, B3).
+        // each chunk (docs/decisions.md, "remediation-service's hot paths").
         try (PreparedStatement select = c.prepareStatement("SELECT u.machine_id FROM unnest(?::text[]) AS u(machine_id)"
                 + " CROSS JOIN LATERAL (SELECT 1 FROM job j WHERE j.machine_id = u.machine_id AND j.wave_id = ?"
                 + " AND j.batch = ? LIMIT 1) AS found")) {

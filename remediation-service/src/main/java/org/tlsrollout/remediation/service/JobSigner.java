@@ -160,8 +160,8 @@ public class JobSigner {
 
     /**
      * One job, signed: {@code header.payload.signature}, each BASE64URL without padding (RFC 7515, 7.1). The
-     * signing input is composed here, with the JDK's Base64 (Nimbus' own codec took a sixth of a wave's CPU, B3); the
-     * signature is Nimbus' (ES256 on the provider, DER transcoded to R || S).
+     * signing input is composed here, with the JDK's Base64 (cheaper than Nimbus' codec: docs/decisions.md,
+     * "remediation-service's hot paths"); the signature is Nimbus' (ES256 on the provider, DER transcoded to R || S).
      */
     public String sign(JobClaims claims) {
         try {

@@ -220,6 +220,21 @@ public class MachineQueries {
         return new Progress(sites, totals, machines, neverReported, generatedAt);
     }
 
+    /**
+     * Per site, the newest snapshot time ({@code collected_at}) of its machines not retired, in seconds since the
+     * epoch; a site none of whose machines has reported is absent.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Double> lastSnapshotBySite() {
+        List<Object[]> rows = em.createNativeQuery("SELECT site_code, extract(epoch FROM max(collected_at))::float8"
+                + " FROM machine WHERE retired_at IS NULL AND collected_at IS NOT NULL GROUP BY site_code").getResultList();
+        Map<String, Double> bySite = new TreeMap<>();
+        for (Object[] row : rows) {
+            bySite.put((String) row[0], ((Number) row[1]).doubleValue());
+        }
+        return bySite;
+    }
+
     /** Machines with a FAIL or UNKNOWN result of each rule, most machines first; of one site, or of all. */
     @SuppressWarnings("unchecked")
     public List<FindingCount> findings(Optional<String> siteCode) {

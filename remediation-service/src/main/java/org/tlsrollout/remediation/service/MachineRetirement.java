@@ -5,6 +5,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import org.tlsrollout.contracts.AuditEvent;
+import org.tlsrollout.remediation.audit.Audit;
 import org.tlsrollout.remediation.outbox.Outbox;
 
 /**
@@ -33,26 +35,36 @@ public class MachineRetirement {
                     }
                 }
                 String reason = "machine retired by " + actor;
+                int skipped;
                 try (PreparedStatement skip = c.prepareStatement("UPDATE wave_target SET state = 'SKIPPED', detail = ?"
                         + " WHERE machine_id = ? AND state = 'PENDING'")) {
                     skip.setString(1, reason);
                     skip.setString(2, machineId);
-                    skip.executeUpdate();
+                    skipped = skip.executeUpdate();
                 }
-                Outbox.add(c, WaveEngine.cancelIssued(c, WaveEngine.IssuedJobsOf.MACHINE, machineId, reason));
+                var cancelled = WaveEngine.cancelIssued(c, WaveEngine.IssuedJobsOf.MACHINE, machineId, reason);
+                Outbox.add(c, cancelled);
+                Audit.done(c, actor, AuditEvent.Action.MACHINE_RETIRE, "machine/" + machineId, 200, "retired; "
+                        + skipped + " wave target(s) skipped, " + cancelled.size() + " unreported job(s) cancelled");
                 return true;
             }
         });
     }
 
     /** Brings a retired machine back at once; false when it is unknown. */
-    public boolean unretire(String machineId) {
+    public boolean unretire(String machineId, String actor) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection();
-                    PreparedStatement update = c.prepareStatement("UPDATE machine SET retired_at = NULL,"
-                            + " updated_at = now() WHERE machine_id = ?")) {
-                update.setString(1, machineId);
-                return update.executeUpdate() > 0;
+            try (Connection c = dataSource.getConnection()) {
+                try (PreparedStatement update = c.prepareStatement("UPDATE machine SET retired_at = NULL,"
+                        + " updated_at = now() WHERE machine_id = ?")) {
+                    update.setString(1, machineId);
+                    if (update.executeUpdate() == 0) {
+                        return false;
+                    }
+                }
+                Audit.done(c, actor, AuditEvent.Action.MACHINE_UNRETIRE, "machine/" + machineId, 200,
+                        "no longer retired");
+                return true;
             }
         });
     }

@@ -152,8 +152,8 @@ public class WaveEngine {
             if (step.lastTarget() != null) {
                 issuedUpTo.put(step.cursor(), step.lastTarget()); // committed: every target up to it has its mark
             }
-            if (step.issued() > 0) {
-                metrics.jobsIssued(step.phase(), step.issued());
+            if (!step.issued().isEmpty()) {
+                metrics.jobsIssued(step.issued());
             }
             if (!step.again()) {
                 return;
@@ -162,9 +162,9 @@ public class WaveEngine {
     }
 
     /** What a step did; {@code cursor} and {@code lastTarget}: the batch and its last target a chunk issued. */
-    private record Step(boolean again, Phase phase, int issued, String cursor, String lastTarget) {
-        static final Step DONE = new Step(false, null, 0, null, null);
-        static final Step AGAIN = new Step(true, null, 0, null, null);
+    private record Step(boolean again, Phase phase, List<JobEvent> issued, String cursor, String lastTarget) {
+        static final Step DONE = new Step(false, null, List.of(), null, null);
+        static final Step AGAIN = new Step(true, null, List.of(), null, null);
     }
 
     /** The batch ({@code wave/batch}) of a wave's current chunks, as the key of {@link #issuedUpTo}. */
@@ -225,7 +225,7 @@ public class WaveEngine {
                     }
                 }
                 JobIssuer.Issued issued = issuer.issue(c, w, pending, Instant.now());
-                return new Step(true, w.phase(), issued.issued(), cursor(w), pending.get(pending.size() - 1));
+                return new Step(true, w.phase(), issued.events(), cursor(w), pending.get(pending.size() - 1));
             }
             if (WaveStore.batchHasOpenJobs(c, w.id(), w.currentBatch())) {
                 return Step.DONE;
@@ -267,7 +267,7 @@ public class WaveEngine {
             });
             // Counted once committed.
             for (JobEvent e : expired) {
-                metrics.jobExpired(e.phase());
+                metrics.jobExpired(e.siteCode(), e.phase());
             }
             if (expired.size() < EXPIRE_CHUNK) {
                 return;

@@ -14,8 +14,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.tlsrollout.contracts.JobEvent;
 import org.tlsrollout.contracts.Phase;
-import org.tlsrollout.remediation.JobState;
 import org.tlsrollout.remediation.Machine;
 import org.tlsrollout.remediation.Wave;
 import org.tlsrollout.remediation.WaveState;
@@ -117,7 +117,7 @@ public class WaveQueries {
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
                     jobs.add(new JobSummary(rs.getString(1), rs.getString(2), Phase.valueOf(rs.getString(3)),
-                            JobState.valueOf(rs.getString(4)), rs.getLong(5), instant(rs.getTimestamp(6)),
+                            JobEvent.Kind.valueOf(rs.getString(4)), rs.getLong(5), instant(rs.getTimestamp(6)),
                             instant(rs.getTimestamp(7)), rs.getString(8)));
                 }
             }
@@ -128,8 +128,8 @@ public class WaveQueries {
     }
 
     private WaveView view(Connection c, Wave w) throws SQLException {
-        Map<JobState, Long> jobs = new EnumMap<>(JobState.class);
-        for (JobState state : JobState.values()) {
+        Map<JobEvent.Kind, Long> jobs = new EnumMap<>(JobEvent.Kind.class);
+        for (JobEvent.Kind state : JobEvent.Kind.values()) {
             jobs.put(state, 0L);
         }
         try (PreparedStatement select = c.prepareStatement(
@@ -137,7 +137,7 @@ public class WaveQueries {
             select.setString(1, w.id());
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    jobs.put(JobState.valueOf(rs.getString(1)), rs.getLong(2));
+                    jobs.put(JobEvent.Kind.valueOf(rs.getString(1)), rs.getLong(2));
                 }
             }
         }
@@ -179,9 +179,9 @@ public class WaveQueries {
                 }
             }
         }
-        WaveView.Counts counts = new WaveView.Counts(w.targeted(), issued, jobs.get(JobState.SUCCEEDED),
-                jobs.get(JobState.FAILED), jobs.get(JobState.REJECTED), pendingRestart, verified,
-                jobs.get(JobState.EXPIRED), jobs.get(JobState.CANCELLED), skipped);
+        WaveView.Counts counts = new WaveView.Counts(w.targeted(), issued, jobs.get(JobEvent.Kind.SUCCEEDED),
+                jobs.get(JobEvent.Kind.FAILED), jobs.get(JobEvent.Kind.REJECTED), pendingRestart, verified,
+                jobs.get(JobEvent.Kind.EXPIRED), jobs.get(JobEvent.Kind.CANCELLED), skipped);
         return new WaveView(w.id(), w.name(), w.phase(), w.sites(), w.state(), counts, w.createdAt(), w.createdBy(),
                 w.updatedAt(), w.batchSize(), w.percent(), w.batches(), Math.min(w.currentBatch(), w.batches()),
                 w.maxFailureRate(), new WaveRequest.Selector(w.selectorRoles(), w.selectorOsVersions()),

@@ -25,6 +25,8 @@ import org.tlsrollout.contracts.Role;
 import org.tlsrollout.remediation.Machine;
 import org.tlsrollout.remediation.Wave;
 import org.tlsrollout.remediation.WaveState;
+import org.tlsrollout.contracts.AuditEvent;
+import org.tlsrollout.remediation.audit.Audit;
 import org.tlsrollout.remediation.outbox.Outbox;
 
 /**
@@ -267,6 +269,9 @@ public class WaveService {
                         "%d machine(s) targeted in %d batch(es) of %d%s%s", targeted, batches, batchSize,
                         spec.percent() == null ? "" : " (" + spec.percent() + "%)",
                         spec.acknowledgeStale() ? "; stale machines acknowledged at the orphan gate" : ""));
+                Audit.done(c, actor, AuditEvent.Action.WAVE_CREATE, "wave/" + id, 201, String.format(Locale.ROOT,
+                        "%s, %s at %s: %d machine(s) in %d batch(es)", spec.name(), spec.phase(),
+                        String.join(", ", spec.sites()), targeted, batches));
             }
             return null;
         });
@@ -420,6 +425,9 @@ public class WaveService {
                                 + " installed are not undone", id, targeted, batches, batchSize));
                 WaveStore.event(c, id, actor, "rollback", original.state(), original.state(),
                         "rolled back by wave " + rollbackId);
+                Audit.done(c, actor, AuditEvent.Action.WAVE_ROLLBACK, "wave/" + id, 201, String.format(Locale.ROOT,
+                        "rollback wave %s of %s (%s): %d machine(s) in %d batch(es)", rollbackId, original.name(),
+                        original.phase(), targeted, batches));
             }
             return null;
         });
@@ -436,6 +444,7 @@ public class WaveService {
                     throw illegal(wave, "paused", "only a PLANNED or RUNNING wave can be");
                 }
                 WaveStore.transition(c, wave, WaveState.PAUSED, actor, "pause", "paused by " + actor);
+                Audit.done(c, actor, AuditEvent.Action.WAVE_PAUSE, "wave/" + id, 200, describe(wave) + " paused");
             }
             return null;
         });
@@ -460,6 +469,7 @@ public class WaveService {
                     detail += "; the failure rate of batch " + wave.currentBatch() + " is accepted";
                 }
                 WaveStore.transition(c, wave, WaveState.RUNNING, actor, "resume", detail);
+                Audit.done(c, actor, AuditEvent.Action.WAVE_RESUME, "wave/" + id, 200, describe(wave) + " " + detail);
             }
             return null;
         });
@@ -480,10 +490,17 @@ public class WaveService {
                 Outbox.add(c, events);
                 WaveStore.transition(c, wave, WaveState.CANCELLED, actor, "cancel",
                         reason + "; " + events.size() + " unreported job(s) cancelled");
+                Audit.done(c, actor, AuditEvent.Action.WAVE_CANCEL, "wave/" + id, 200, describe(wave) + " cancelled; "
+                        + events.size() + " unreported job(s) cancelled");
             }
             return null;
         });
         return view(id);
+    }
+
+    /** A wave as an audit event's detail names it: name, phase, and the state it left. */
+    private static String describe(Wave wave) {
+        return wave.name() + " (" + wave.phase() + ", was " + wave.state() + ")";
     }
 
     private WaveView view(String id) {

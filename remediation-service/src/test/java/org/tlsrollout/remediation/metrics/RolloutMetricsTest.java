@@ -33,8 +33,9 @@ import org.tlsrollout.remediation.TestEstate;
 import org.tlsrollout.remediation.TestRollout;
 
 /**
- * tlsrollout_machines{site, phase, state}, tlsrollout_jobs_total{phase, outcome}, tlsrollout_waves{state} and
- * tlsrollout_dead_letters_total{topic} on /q/metrics, as api.md and the dashboard name them.
+ * tlsrollout_machines{site, phase, state}, tlsrollout_jobs_total{site, phase, outcome}, tlsrollout_waves{state},
+ * tlsrollout_site_last_snapshot_timestamp_seconds{site} and tlsrollout_dead_letters_total{topic} on /q/metrics, as
+ * api.md and the dashboard name them.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
@@ -42,6 +43,8 @@ import org.tlsrollout.remediation.TestRollout;
 class RolloutMetricsTest {
     private static final Pattern SAMPLE = Pattern.compile("^tlsrollout_machines\\{([^}]*)\\} (\\S+)$");
     private static final Pattern JOBS = Pattern.compile("^tlsrollout_jobs_total\\{([^}]*)\\} (\\S+)$");
+    private static final Pattern LAST_SNAPSHOT =
+            Pattern.compile("^tlsrollout_site_last_snapshot_timestamp_seconds\\{([^}]*)\\} (\\S+)$");
     private static final Pattern WAVES = Pattern.compile("^tlsrollout_waves\\{([^}]*)\\} (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
@@ -120,19 +123,12 @@ class RolloutMetricsTest {
     }
 
     @Test
-    void jobsAreCountedByPhaseAndOutcomeOnceEach() {
-        String text = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(text).contains("# TYPE tlsrollout_jobs counter");
-        Map<Map<String, String>, Double> before = samples(text, JOBS);
-        // Every phase and outcome of api.md has a series from the start, and no other label.
-        for (Phase phase : Phase.values()) {
-            for (String outcome : List.of("issued", "succeeded", "failed", "rejected")) {
-                assertThat(before).containsKey(Map.of("phase", phase.name(), "outcome", outcome));
-            }
-        }
-        assertThat(before.keySet()).allSatisfy(labels -> assertThat(labels).containsOnlyKeys("phase", "outcome"));
-
+    void jobsAreCountedBySitePhaseAndOutcomeOnceEach() {
         String site = newSite();
+        String text = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        // A site's series appear with its first job.
+        assertThat(samples(text, JOBS).keySet()).noneMatch(labels -> site.equals(labels.get("site")));
+
         List<String> machines = TestRollout.seedClientsToFix("jm", site, 2);
         TestRollout.createWave(TestRollout.waveRequest(Phase.CLIENTS, site, 1.0));
         TestRollout.report(machines.get(0), TestRollout.awaitJob(machines.get(0)).get("jobId"), "SUCCEEDED");
@@ -140,18 +136,43 @@ class RolloutMetricsTest {
         TestRollout.report(machines.get(1), failed, "FAILED");
         TestRollout.report(machines.get(1), failed, "FAILED");
 
-        Map<Map<String, String>, Double> after = samples(RestAssured.get("/q/metrics").asString(), JOBS);
-        assertThat(delta(before, after, "CLIENTS", "issued")).isEqualTo(2.0);
-        assertThat(delta(before, after, "CLIENTS", "succeeded")).isEqualTo(1.0);
-        assertThat(delta(before, after, "CLIENTS", "failed")).isEqualTo(1.0);
-        assertThat(delta(before, after, "CLIENTS", "rejected")).isZero();
-        assertThat(delta(before, after, "VERIFY", "issued")).isZero();
+        text = RestAssured.get("/q/metrics").asString();
+        assertThat(text).contains("# TYPE tlsrollout_jobs counter");
+        Map<Map<String, String>, Double> after = samples(text, JOBS);
+        assertThat(after.keySet()).allSatisfy(labels -> assertThat(labels).containsOnlyKeys("site", "phase", "outcome"));
+        assertThat(jobs(after, site, "CLIENTS", "issued")).isEqualTo(2.0);
+        assertThat(jobs(after, site, "CLIENTS", "succeeded")).isEqualTo(1.0);
+        assertThat(jobs(after, site, "CLIENTS", "failed")).isEqualTo(1.0);
+        // Every phase and outcome of the site has a series once it has one, at 0 until counted.
+        assertThat(jobs(after, site, "CLIENTS", "rejected")).isZero();
+        assertThat(jobs(after, site, "CLIENTS", "expired")).isZero();
+        assertThat(jobs(after, site, "VERIFY", "issued")).isZero();
 
         // Both jobs asked for a restart; the succeeded one leaves its machine PENDING_RESTART.
         metrics.refresh();
         Map<Map<String, String>, Double> machineSamples = samples(RestAssured.get("/q/metrics").asString());
         assertThat(value(machineSamples, site, Phase.CLIENTS, PhaseState.PENDING_RESTART)).isEqualTo(1.0);
         assertThat(value(machineSamples, site, Phase.CLIENTS, PhaseState.NONCOMPLIANT)).isEqualTo(1.0);
+    }
+
+    @Test
+    void theNewestSnapshotOfASiteIsPublishedInSecondsRetiredMachinesAside() {
+        String site = newSite();
+        java.time.Instant newest = now().minus(Duration.ofMinutes(5));
+        EvaluationEvent older = evaluation(newMachineId("ls1"), site, newest.minus(Duration.ofHours(3)),
+                allPhases(PhaseState.COMPLIANT));
+        EvaluationEvent latest = evaluation(newMachineId("ls2"), site, newest, allPhases(PhaseState.COMPLIANT));
+        EvaluationEvent retired = evaluation(newMachineId("ls3"), site, now(), allPhases(PhaseState.COMPLIANT));
+        send(older, latest, retired);
+        awaitMachines(older, latest, retired);
+        RestAssured.given().auth().oauth2(TestEstate.OPERATOR_TOKEN)
+                .post("/api/v1/machines/" + retired.machineId() + "/retire").then().statusCode(200);
+
+        metrics.refresh();
+        Map<Map<String, String>, Double> samples = samples(RestAssured.get("/q/metrics").asString(), LAST_SNAPSHOT);
+        assertThat(samples.keySet()).allSatisfy(labels -> assertThat(labels).containsOnlyKeys("site"));
+        assertThat(samples.get(Map.of("site", site))).isCloseTo(newest.toEpochMilli() / 1000.0,
+                org.assertj.core.data.Offset.offset(0.0005));
     }
 
     @Test
@@ -192,10 +213,8 @@ class RolloutMetricsTest {
         return Double.parseDouble(m.group(1));
     }
 
-    private static double delta(Map<Map<String, String>, Double> before, Map<Map<String, String>, Double> after,
-            String phase, String outcome) {
-        Map<String, String> labels = Map.of("phase", phase, "outcome", outcome);
-        return after.get(labels) - before.get(labels);
+    private static Double jobs(Map<Map<String, String>, Double> samples, String site, String phase, String outcome) {
+        return samples.get(Map.of("site", site, "phase", phase, "outcome", outcome));
     }
 
     private static Map<Map<String, String>, Double> samples(String text) {

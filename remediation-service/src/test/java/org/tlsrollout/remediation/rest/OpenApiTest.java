@@ -36,7 +36,8 @@ class OpenApiTest {
         "post, /api/v1/agents/{machineId}/jobs/{jobId}/result, 204 400 401 403 404, true",
         "get, /.well-known/jwks.json, 200, false",
         "get, /api/v1/session, 200 401 403, false",
-        "get, /api/v1/findings, 200 400 401, false"
+        "get, /api/v1/findings, 200 400 401, false",
+        "get, /api/v1/audit, 200 400 401 403, false"
     })
     void isDescribed(String method, String path, String statuses, boolean example) {
         JsonPath openapi = RestAssured.given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)

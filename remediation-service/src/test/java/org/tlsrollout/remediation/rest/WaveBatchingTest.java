@@ -286,21 +286,11 @@ class WaveBatchingTest {
         assertThat(wave(first).getInt("counts.targeted")).isEqualTo(2);
     }
 
+    /** The field-by-field rules are WaveRequestValidationTest's; this checks they reach the operator as problem details. */
     @Test
     void anInvalidWaveIs400NamingEveryField() {
-        Map<String, Object> body = Map.of(
-                "phase", "EVERYTHING",
-                "sites", List.of("P01", "toolong"),
-                "batchSize", 0,
-                "percent", 120,
-                "maxFailureRate", 1.5,
-                "selector", Map.of("roles", List.of("CLIENT", "JANITOR"), "osVersions", List.of("6.1", "Windows 7")));
-        JsonPath problem = postWave(body).then().statusCode(400).contentType("application/problem+json")
-                .extract().jsonPath();
-        assertThat(problem.getList("errors.field")).containsExactlyInAnyOrder("/phase", "/sites/1", "/percent",
-                "/batchSize", "/percent", "/maxFailureRate", "/selector/roles/1", "/selector/osVersions/1");
         postWave(Map.of("sites", List.of(), "phase", "CLIENTS")).then().statusCode(400)
-                .body("errors.field", hasItems("/sites", "/maxFailureRate"));
+                .contentType("application/problem+json").body("errors.field", hasItems("/sites", "/maxFailureRate"));
         postWave("{not json").then().statusCode(400).contentType("application/problem+json");
     }
 

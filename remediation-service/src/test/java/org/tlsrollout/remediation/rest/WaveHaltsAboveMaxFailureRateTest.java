@@ -30,7 +30,8 @@ import org.tlsrollout.remediation.TestEstate;
 import org.tlsrollout.remediation.service.WaveEngine;
 
 /**
- * R7 (issue #6, docs/benchmarks.md): two waves of 100 machines in two batches of 50 against maxFailureRate 5%, their
+ * A wave whose batch fails more than maxFailureRate halts before its next batch (R7 of issue #6,
+ * docs/benchmarks.md): two waves of 100 machines in two batches of 50 against maxFailureRate 5%, their
  * agents (over the agent API) failing 2% and 10% of their jobs. The 10% wave halts after its first batch and no job of
  * its second batch is ever issued; the 2% wave completes. Real Kafka (the evaluations that make the machines) and
  * real PostgreSQL.
@@ -38,7 +39,7 @@ import org.tlsrollout.remediation.service.WaveEngine;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
-class R7WaveHaltTest {
+class WaveHaltsAboveMaxFailureRateTest {
     static final int MACHINES = 100;
     static final int BATCH = 50;
     static final double MAX_FAILURE_RATE = 0.05;
