@@ -63,19 +63,19 @@ class AgentJobTest {
         String machine = seedClientsToFix("twice", site, 1).get(0);
         String waveId = createWave(waveRequest(Phase.CLIENTS, site, 0.5));
         String jobId = awaitJob(machine).get("jobId");
-        double succeededBefore = jobsTotal("CLIENTS", "succeeded");
-        double failedBefore = jobsTotal("CLIENTS", "failed");
+        double succeededBefore = jobsTotal(site, "CLIENTS", "succeeded");
+        double failedBefore = jobsTotal(site, "CLIENTS", "failed");
 
         report(machine, jobId, "SUCCEEDED", List.of(previous(TestRollout.SCH_TLS12_CLIENT, "Enabled", null)));
-        assertThat(jobsTotal("CLIENTS", "succeeded")).isEqualTo(succeededBefore + 1);
+        assertThat(jobsTotal(site, "CLIENTS", "succeeded")).isEqualTo(succeededBefore + 1);
         JsonPath first = get("/api/v1/machines/" + machine).jsonPath();
         JsonPath waveFirst = wave(waveId);
 
         // Again, the same, then with another outcome: 204 both times, and nothing changes or counts.
         report(machine, jobId, "SUCCEEDED", List.of(previous(TestRollout.SCH_TLS12_CLIENT, "Enabled", null)));
         report(machine, jobId, "FAILED", List.of());
-        assertThat(jobsTotal("CLIENTS", "succeeded")).isEqualTo(succeededBefore + 1);
-        assertThat(jobsTotal("CLIENTS", "failed")).isEqualTo(failedBefore);
+        assertThat(jobsTotal(site, "CLIENTS", "succeeded")).isEqualTo(succeededBefore + 1);
+        assertThat(jobsTotal(site, "CLIENTS", "failed")).isEqualTo(failedBefore);
         JsonPath again = get("/api/v1/machines/" + machine).jsonPath();
         assertThat(again.getMap("jobs[0]")).isEqualTo(first.getMap("jobs[0]"));
         assertThat(again.getString("jobs[0].state")).isEqualTo("SUCCEEDED");
@@ -220,15 +220,17 @@ class AgentJobTest {
     private static final Pattern SAMPLE = Pattern.compile("^tlsrollout_jobs_total\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
 
     /** tlsrollout_jobs_total{phase, outcome} as /q/metrics shows it. */
-    static double jobsTotal(String phase, String outcome) {
+    static double jobsTotal(String site, String phase, String outcome) {
         String text = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = SAMPLE.matcher(text);
         while (m.find()) {
-            if (m.group(1).contains("phase=\"" + phase + "\"") && m.group(1).contains("outcome=\"" + outcome + "\"")) {
+            if (m.group(1).contains("site=\"" + site + "\"") && m.group(1).contains("phase=\"" + phase + "\"")
+                    && m.group(1).contains("outcome=\"" + outcome + "\"")) {
                 return Double.parseDouble(m.group(2));
             }
         }
-        throw new AssertionError("no tlsrollout_jobs_total{phase=" + phase + ", outcome=" + outcome + "}");
+        throw new AssertionError("no tlsrollout_jobs_total{site=" + site + ", phase=" + phase + ", outcome=" + outcome
+                + "}");
     }
 
     private static JsonNode json(String value) {
