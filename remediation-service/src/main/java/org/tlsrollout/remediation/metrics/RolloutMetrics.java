@@ -4,13 +4,12 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -74,10 +73,10 @@ public class RolloutMetrics {
 
     private final MachineQueries queries;
     private final WaveQueries waveQueries;
-    private final MultiGauge machines;
-    private final MultiGauge waves;
-    private final MultiGauge neverReported;
-    private final MultiGauge lastSnapshot;
+    private final GaugeRows machines;
+    private final GaugeRows waves;
+    private final GaugeRows neverReported;
+    private final GaugeRows lastSnapshot;
     private final MeterRegistry registry;
     /**
      * The job counters of each site, made at the site's first job: {@link #OUTCOMES} per phase, by
@@ -119,19 +118,13 @@ public class RolloutMetrics {
         this.queries = queries;
         this.waveQueries = waveQueries;
         this.dataSource = dataSource;
-        this.machines = MultiGauge.builder(MACHINES)
-                .description("Machines per site, phase and the state they show in it (PENDING_RESTART and STALE included)")
-                .register(registry);
-        this.neverReported = MultiGauge.builder(NEVER_REPORTED)
-                .description("Machines known from inventory that never sent a snapshot, per site (retired ones excluded)")
-                .register(registry);
-        this.waves = MultiGauge.builder(WAVES)
-                .description("Waves per state")
-                .register(registry);
-        this.lastSnapshot = MultiGauge.builder(LAST_SNAPSHOT)
-                .description("The newest snapshot time of the site's machines (retired ones excluded), seconds since"
-                        + " the epoch")
-                .register(registry);
+        this.machines = new GaugeRows(registry, MACHINES,
+                "Machines per site, phase and the state they show in it (PENDING_RESTART and STALE included)");
+        this.neverReported = new GaugeRows(registry, NEVER_REPORTED,
+                "Machines known from inventory that never sent a snapshot, per site (retired ones excluded)");
+        this.waves = new GaugeRows(registry, WAVES, "Waves per state");
+        this.lastSnapshot = new GaugeRows(registry, LAST_SNAPSHOT,
+                "The newest snapshot time of the site's machines (retired ones excluded), seconds since the epoch");
         this.registry = registry;
         this.deadLetters = Counter.builder(DEAD_LETTERS)
                 .description("Records sent to a dead-letter topic, by that topic")
@@ -144,11 +137,11 @@ public class RolloutMetrics {
                         .orElse("unknown"))
                 .register(registry);
         // Every state has a series from the start, at 0 until the first refresh reads the database.
-        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        Map<Tags, Long> rows = new HashMap<>();
         for (WaveState state : WaveState.values()) {
-            rows.add(MultiGauge.Row.of(Tags.of("state", state.name()), 0));
+            rows.put(Tags.of("state", state.name()), 0L);
         }
-        waves.register(rows, true);
+        waves.set(rows);
     }
 
     /** Every job counter of a site, registered together so that all its series start at 0. */
@@ -268,35 +261,31 @@ public class RolloutMetrics {
     @ActivateRequestContext
     public void refresh() {
         if (!publishesGauges()) {
-            machines.register(List.of(), true);
-            neverReported.register(List.of(), true);
-            waves.register(List.of(), true);
-            lastSnapshot.register(List.of(), true);
+            machines.set(Map.of());
+            neverReported.set(Map.of());
+            waves.set(Map.of());
+            lastSnapshot.set(Map.of());
             return;
         }
         Progress progress = queries.progress();
-        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        Map<Tags, Long> rows = new HashMap<>();
+        Map<Tags, Long> neverRows = new HashMap<>();
         for (Progress.Site site : progress.sites()) {
             for (Map.Entry<Phase, Map<PhaseState, Long>> phase : site.phases().entrySet()) {
                 for (Map.Entry<PhaseState, Long> state : phase.getValue().entrySet()) {
-                    rows.add(MultiGauge.Row.of(Tags.of("site", site.siteCode(), "phase", phase.getKey().name(),
-                            "state", state.getKey().name()), state.getValue()));
+                    rows.put(Tags.of("site", site.siteCode(), "phase", phase.getKey().name(),
+                            "state", state.getKey().name()), state.getValue());
                 }
             }
+            neverRows.put(Tags.of("site", site.siteCode()), site.neverReported());
         }
-        machines.register(rows, true);
-        List<MultiGauge.Row<?>> neverRows = new ArrayList<>();
-        for (Progress.Site site : progress.sites()) {
-            neverRows.add(MultiGauge.Row.of(Tags.of("site", site.siteCode()), site.neverReported()));
-        }
-        neverReported.register(neverRows, true);
-        List<MultiGauge.Row<?>> waveRows = new ArrayList<>();
-        waveQueries.countByState().forEach((state, n) ->
-                waveRows.add(MultiGauge.Row.of(Tags.of("state", state.name()), n)));
-        waves.register(waveRows, true);
-        List<MultiGauge.Row<?>> snapshotRows = new ArrayList<>();
-        queries.lastSnapshotBySite().forEach((site, seconds) ->
-                snapshotRows.add(MultiGauge.Row.of(Tags.of("site", site), seconds)));
-        lastSnapshot.register(snapshotRows, true);
+        machines.set(rows);
+        neverReported.set(neverRows);
+        Map<Tags, Number> waveRows = new HashMap<>();
+        waveQueries.countByState().forEach((state, n) -> waveRows.put(Tags.of("state", state.name()), n));
+        waves.set(waveRows);
+        Map<Tags, Number> snapshotRows = new HashMap<>();
+        queries.lastSnapshotBySite().forEach((site, seconds) -> snapshotRows.put(Tags.of("site", site), seconds));
+        lastSnapshot.set(snapshotRows);
     }
 }
