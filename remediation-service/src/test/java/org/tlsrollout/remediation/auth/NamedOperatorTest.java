@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.platform.testing.KafkaTestResource;
+import org.tlsrollout.platform.testing.OidcTestIssuer;
 import org.tlsrollout.platform.testing.PostgresTestResource;
 import org.tlsrollout.remediation.TestRollout;
 
@@ -23,7 +24,7 @@ import org.tlsrollout.remediation.TestRollout;
  * its JWKS document over HTTP) creates a wave that names them in createdBy, its history and the audit trail.
  */
 @QuarkusTest
-@TestProfile(TestOidcIssuer.Profile.class)
+@TestProfile(OidcTestIssuer.Profile.class)
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 class NamedOperatorTest {
@@ -37,14 +38,14 @@ class NamedOperatorTest {
         String site = newSite();
         // Machines to fix, so that the wave runs and can be paused.
         TestRollout.seedClientsToFix("oidc", site, 1);
-        String id = postWave(TestOidcIssuer.token("alice", "operator"), waveRequest(Phase.CLIENTS, site, 0.1))
+        String id = postWave(OidcTestIssuer.token("alice", "operator"), waveRequest(Phase.CLIENTS, site, 0.1))
                 .then().statusCode(201).extract().path("id");
-        String pausedBy = RestAssured.given().auth().oauth2(TestOidcIssuer.token("bob", "operator"))
+        String pausedBy = RestAssured.given().auth().oauth2(OidcTestIssuer.token("bob", "operator"))
                 .post("/api/v1/waves/" + id + "/pause").then().statusCode(200).extract()
                 .path("history.find { it.action == 'pause' }.actor");
         assertThat(pausedBy).isEqualTo("bob");
 
-        var wave = RestAssured.given().auth().oauth2(TestOidcIssuer.token("carol", "viewer"))
+        var wave = RestAssured.given().auth().oauth2(OidcTestIssuer.token("carol", "viewer"))
                 .get("/api/v1/waves/" + id).then().statusCode(200).extract().jsonPath();
         assertThat(wave.getString("createdBy")).isEqualTo("alice");
         assertThat(wave.getString("history[0].actor")).isEqualTo("alice");
@@ -58,9 +59,9 @@ class NamedOperatorTest {
 
     @Test
     void aViewerOfTheProviderCannotCreateAndAForgedTokenIsNotSignedIn() {
-        postWave(TestOidcIssuer.token("carol", "viewer"), waveRequest(Phase.CLIENTS, newSite(), 0.1))
+        postWave(OidcTestIssuer.token("carol", "viewer"), waveRequest(Phase.CLIENTS, newSite(), 0.1))
                 .then().statusCode(403);
-        postWave(TestOidcIssuer.forgedToken("mallory", "operator"), waveRequest(Phase.CLIENTS, newSite(), 0.1))
+        postWave(OidcTestIssuer.forgedToken("mallory", "operator"), waveRequest(Phase.CLIENTS, newSite(), 0.1))
                 .then().statusCode(401);
     }
 }

@@ -2,56 +2,78 @@ package org.tlsrollout.platform.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jwk.RsaJwkGenerator;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
 import org.jose4j.lang.JoseException;
 
 /**
- * A local OpenID Connect issuer for the tests: an RSA key of its own, its JWKS document served on loopback, and the
- * service configured to trust it ({@code tlsrollout.auth.oidc.*}), so that operators sign in as named users. The key
- * is kept in a system property: Quarkus may load this class again in another class loader.
+ * A local OpenID Connect issuer for the tests: an RSA key of its own, whose JWKS document a JDK HTTP server serves on
+ * 127.0.0.1 (loopback http is accepted as trusted), and tokens it signs as a provider would (preferred_username, roles
+ * in claim {@code roles}). As a test resource it sets {@code tlsrollout.auth.oidc.*}: through {@link Profile}, or
+ * {@code @QuarkusTestResource(value = OidcTestIssuer.class, restrictToAnnotatedClass = true)}.
  */
 public class OidcTestIssuer implements QuarkusTestResourceLifecycleManager {
-    public static final String ISSUER = "https://issuer.test/realms/tlsrollout";
-    private static final String KEY_PROPERTY = "tlsrollout.test.oidc.jwk";
+    public static final String ISSUER = "https://login.example.test/realms/estate";
+    public static final String AUDIENCE = "tlsrollout-ui";
+    /**
+     * The key, private part included, held in a system property: Quarkus may load this class again in another class
+     * loader for the application, and both copies must sign and publish the same key.
+     */
+    private static final String KEY_PROPERTY = "tlsrollout.test.oidc.key";
+
     private HttpServer server;
+
+    /** The test profile that signs operators in through this issuer (shared tokens stay on too). */
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(OidcTestIssuer.class));
+        }
+    }
 
     @Override
     public Map<String, String> start() {
+        String published;
         try {
-            RsaJsonWebKey key = RsaJwkGenerator.generateJwk(2048);
-            key.setKeyId("test-issuer-1");
-            System.setProperty(KEY_PROPERTY, key.toJson(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE));
-            byte[] jwks = new JsonWebKeySet(key).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)
-                    .getBytes(StandardCharsets.UTF_8);
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/jwks.json", exchange -> {
-                try (exchange) {
-                    exchange.getResponseHeaders().set("Content-Type", "application/json");
-                    exchange.sendResponseHeaders(200, jwks.length);
-                    exchange.getResponseBody().write(jwks);
-                }
-            });
-            server.start();
-            return Map.of(
-                    "tlsrollout.auth.oidc.issuer", ISSUER,
-                    "tlsrollout.auth.oidc.jwks-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks.json");
-        } catch (JoseException e) {
-            throw new IllegalStateException(e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            published = new JsonWebKeySet(key()).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the issuer's key set cannot be written", e);
         }
+        byte[] body = published.getBytes(StandardCharsets.UTF_8);
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException("the issuer's JWKS server cannot start", e);
+        }
+        server.createContext("/protocol/openid-connect/certs", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        return Map.of(
+                "tlsrollout.auth.oidc.issuer", ISSUER,
+                "tlsrollout.auth.oidc.jwks-url", "http://127.0.0.1:" + server.getAddress().getPort()
+                        + "/protocol/openid-connect/certs",
+                "tlsrollout.auth.oidc.audience", AUDIENCE,
+                "tlsrollout.auth.oidc.roles-claim", "roles");
     }
 
     @Override
@@ -61,17 +83,26 @@ public class OidcTestIssuer implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    /** A token of this issuer for {@code username}, with {@code roles} in the default roles claim (groups). */
+    /** A token of this issuer for {@code username} with {@code roles}, valid for five minutes. */
     public static String token(String username, String... roles) {
+        return sign(key(), username, roles);
+    }
+
+    /** A token like {@link #token} signed by a key the issuer does not publish. */
+    public static String forgedToken(String username, String... roles) {
+        return sign(newKey("stranger"), username, roles);
+    }
+
+    private static String sign(RsaJsonWebKey key, String username, String... roles) {
         try {
-            RsaJsonWebKey key = (RsaJsonWebKey) JsonWebKey.Factory.newJwk(System.getProperty(KEY_PROPERTY));
             JwtClaims claims = new JwtClaims();
             claims.setIssuer(ISSUER);
+            claims.setAudience(AUDIENCE);
             claims.setSubject("subject-of-" + username);
             claims.setClaim("preferred_username", username);
-            claims.setStringListClaim("groups", List.of(roles));
+            claims.setStringListClaim("roles", roles);
             claims.setIssuedAtToNow();
-            claims.setExpirationTimeMinutesInTheFuture(5);
+            claims.setExpirationTime(NumericDate.fromSeconds(System.currentTimeMillis() / 1000 + 300));
             JsonWebSignature jws = new JsonWebSignature();
             jws.setPayload(claims.toJson());
             jws.setKey(key.getPrivateKey());
@@ -79,7 +110,31 @@ public class OidcTestIssuer implements QuarkusTestResourceLifecycleManager {
             jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
             return jws.getCompactSerialization();
         } catch (JoseException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("the test token cannot be signed", e);
+        }
+    }
+
+    private static synchronized RsaJsonWebKey key() {
+        try {
+            String stored = System.getProperty(KEY_PROPERTY);
+            if (stored != null) {
+                return (RsaJsonWebKey) PublicJsonWebKey.Factory.newPublicJwk(stored);
+            }
+            RsaJsonWebKey key = newKey("test-issuer-1");
+            System.setProperty(KEY_PROPERTY, key.toJson(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE));
+            return key;
+        } catch (JoseException e) {
+            throw new IllegalStateException("the issuer's key cannot be read", e);
+        }
+    }
+
+    private static RsaJsonWebKey newKey(String kid) {
+        try {
+            RsaJsonWebKey key = RsaJwkGenerator.generateJwk(2048);
+            key.setKeyId(kid);
+            return key;
+        } catch (JoseException e) {
+            throw new IllegalStateException("an RSA key cannot be made", e);
         }
     }
 }
