@@ -5,7 +5,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
-import org.tlsrollout.remediation.service.EvaluationIngest;
+import org.tlsrollout.remediation.ingest.EvaluationIngest;
 
 /** Not ready while evaluations cannot be written and wait for the database (they are retried, not lost). */
 @Readiness

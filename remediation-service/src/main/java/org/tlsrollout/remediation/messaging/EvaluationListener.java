@@ -18,10 +18,10 @@ import org.tlsrollout.contracts.EvaluationEvent;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.Topics;
 import org.tlsrollout.remediation.metrics.RolloutMetrics;
-import org.tlsrollout.remediation.service.EvaluationIngest;
-import org.tlsrollout.remediation.service.IngestStoppedException;
-import org.tlsrollout.remediation.service.InvalidEvaluationException;
-import org.tlsrollout.remediation.service.MachineUpdate;
+import org.tlsrollout.remediation.ingest.EvaluationIngest;
+import org.tlsrollout.remediation.ingest.IngestStoppedException;
+import org.tlsrollout.remediation.ingest.InvalidEvaluationException;
+import org.tlsrollout.remediation.machine.MachineUpdate;
 
 /**
  * Consumes {@link Topics#EVALUATIONS} in batches (one Kafka poll at a time) into the estate state. Adapter only:

@@ -28,9 +28,9 @@ import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
 import org.tlsrollout.contracts.Topics;
 import org.tlsrollout.remediation.WaveState;
-import org.tlsrollout.remediation.service.MachineQueries;
-import org.tlsrollout.remediation.service.Progress;
-import org.tlsrollout.remediation.service.WaveQueries;
+import org.tlsrollout.remediation.machine.MachineQueries;
+import org.tlsrollout.remediation.machine.Progress;
+import org.tlsrollout.remediation.wave.WaveQueries;
 
 /**
  * The one place remediation-service registers meters (api.md, "Prometheus metrics"). Never labelled by machine, job

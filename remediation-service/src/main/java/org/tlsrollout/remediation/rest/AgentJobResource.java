@@ -31,7 +31,7 @@ import org.tlsrollout.contracts.AgentJob;
 import org.tlsrollout.contracts.FieldError;
 import org.tlsrollout.contracts.JobResult;
 import org.tlsrollout.contracts.PreviousValue;
-import org.tlsrollout.remediation.service.AgentJobs;
+import org.tlsrollout.remediation.job.AgentJobs;
 
 /**
  * The agents' endpoints (api.md): a machine polls its signed jobs and reports their results, with the agent token the

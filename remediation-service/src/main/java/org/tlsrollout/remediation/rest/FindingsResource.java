@@ -18,9 +18,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.tlsrollout.common.problem.Problem;
 import org.tlsrollout.common.problem.ProblemException;
 import org.tlsrollout.common.security.Roles;
-import org.tlsrollout.remediation.service.FindingCount;
-import org.tlsrollout.remediation.service.MachineQueries;
-import org.tlsrollout.remediation.service.MachineUpdate;
+import org.tlsrollout.remediation.machine.FindingCount;
+import org.tlsrollout.remediation.machine.MachineQueries;
+import org.tlsrollout.remediation.machine.MachineUpdate;
 
 /** What is failing across the estate, rule by rule. */
 @Path("/api/v1/findings")

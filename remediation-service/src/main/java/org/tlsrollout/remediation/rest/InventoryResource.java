@@ -28,7 +28,7 @@ import org.tlsrollout.common.security.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import org.tlsrollout.contracts.AuditEvent;
 import org.tlsrollout.remediation.audit.Audited;
-import org.tlsrollout.remediation.service.InventoryImport;
+import org.tlsrollout.remediation.ingest.InventoryImport;
 
 /** The expected estate (api.md, "The expected estate (inventory)"). */
 @Path("/api/v1/inventory")

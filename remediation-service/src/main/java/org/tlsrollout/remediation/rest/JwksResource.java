@@ -9,7 +9,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.tlsrollout.remediation.service.JobSigner;
+import org.tlsrollout.remediation.job.JobSigner;
 
 /** The public keys that verify job signatures (api.md), for the agents. */
 @Path("/.well-known/jwks.json")

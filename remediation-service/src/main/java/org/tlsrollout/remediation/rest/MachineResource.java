@@ -41,13 +41,13 @@ import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
 import org.tlsrollout.contracts.RuleId;
 import org.tlsrollout.contracts.RuleStatus;
-import org.tlsrollout.remediation.service.MachineFilter;
-import org.tlsrollout.remediation.service.MachinePage;
-import org.tlsrollout.remediation.service.MachineQueries;
-import org.tlsrollout.remediation.service.MachineRetirement;
-import org.tlsrollout.remediation.service.MachineSummary;
-import org.tlsrollout.remediation.service.MachineUpdate;
-import org.tlsrollout.remediation.service.MachineView;
+import org.tlsrollout.remediation.machine.MachineFilter;
+import org.tlsrollout.remediation.machine.MachinePage;
+import org.tlsrollout.remediation.machine.MachineQueries;
+import org.tlsrollout.remediation.machine.MachineRetirement;
+import org.tlsrollout.remediation.machine.MachineSummary;
+import org.tlsrollout.remediation.machine.MachineUpdate;
+import org.tlsrollout.remediation.machine.MachineView;
 
 /** The estate, machine by machine (api.md, "remediation-service"). */
 @Path("/api/v1/machines")

@@ -13,8 +13,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.tlsrollout.common.problem.Problem;
 import org.tlsrollout.common.security.Roles;
-import org.tlsrollout.remediation.service.MachineQueries;
-import org.tlsrollout.remediation.service.Progress;
+import org.tlsrollout.remediation.machine.MachineQueries;
+import org.tlsrollout.remediation.machine.Progress;
 
 /** How far the rollout is, per site and phase (api.md, "remediation-service"). */
 @Path("/api/v1/progress")

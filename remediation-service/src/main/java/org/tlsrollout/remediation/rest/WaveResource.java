@@ -34,11 +34,11 @@ import org.tlsrollout.common.security.Roles;
 import org.tlsrollout.contracts.AuditEvent;
 import org.tlsrollout.remediation.audit.AuditRefusals;
 import org.tlsrollout.remediation.audit.Audited;
-import org.tlsrollout.remediation.service.DryRunPlan;
-import org.tlsrollout.remediation.service.WaveQueries;
-import org.tlsrollout.remediation.service.WaveRequest;
-import org.tlsrollout.remediation.service.WaveService;
-import org.tlsrollout.remediation.service.WaveView;
+import org.tlsrollout.remediation.wave.DryRunPlan;
+import org.tlsrollout.remediation.wave.WaveQueries;
+import org.tlsrollout.remediation.wave.WaveRequest;
+import org.tlsrollout.remediation.wave.WaveService;
+import org.tlsrollout.remediation.wave.WaveView;
 
 /** Waves (api.md, "remediation-service"): operators create and steer them, viewers read them. */
 @Path("/api/v1/waves")

@@ -46,7 +46,7 @@ import org.tlsrollout.contracts.Topics;
 import org.tlsrollout.platform.testing.KafkaTestResource;
 import org.tlsrollout.platform.testing.PostgresTestResource;
 import org.tlsrollout.platform.testing.TopicRecords;
-import org.tlsrollout.remediation.service.WaveEngine;
+import org.tlsrollout.remediation.wave.WaveEngine;
 
 /**
  * "Never lost, never twice": job events reach {@code tlsrollout.job-events.v1} through the transactional outbox as

@@ -41,7 +41,7 @@ import org.tlsrollout.platform.testing.KafkaTestResource;
 import org.tlsrollout.platform.testing.PostgresTestResource;
 import org.tlsrollout.remediation.TestEstate;
 import org.tlsrollout.remediation.TestRollout;
-import org.tlsrollout.remediation.service.WaveEngine;
+import org.tlsrollout.remediation.wave.WaveEngine;
 
 /**
  * POST /api/v1/waves/{id}/rollback: a new wave whose signed jobs undo, by id (UNDO_JOB), the jobs of the wave that

@@ -38,7 +38,7 @@ import org.tlsrollout.platform.testing.KafkaTestResource;
 import org.tlsrollout.platform.testing.PostgresTestResource;
 import org.tlsrollout.remediation.TestEstate;
 import org.tlsrollout.remediation.TestRollout;
-import org.tlsrollout.remediation.service.WaveEngine;
+import org.tlsrollout.remediation.wave.WaveEngine;
 
 /**
  * Waves over the API: batches (batchSize and percent) released one after another once the current one reported,

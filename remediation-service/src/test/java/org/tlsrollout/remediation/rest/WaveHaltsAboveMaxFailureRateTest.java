@@ -27,7 +27,7 @@ import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.platform.testing.KafkaTestResource;
 import org.tlsrollout.platform.testing.PostgresTestResource;
 import org.tlsrollout.remediation.TestEstate;
-import org.tlsrollout.remediation.service.WaveEngine;
+import org.tlsrollout.remediation.wave.WaveEngine;
 
 /**
  * A wave whose batch fails more than maxFailureRate halts before its next batch (R7 of issue #6,
