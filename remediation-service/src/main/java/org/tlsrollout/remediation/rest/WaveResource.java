@@ -38,6 +38,7 @@ import org.tlsrollout.remediation.wave.DryRunPlan;
 import org.tlsrollout.remediation.wave.WaveQueries;
 import org.tlsrollout.remediation.wave.WaveRequest;
 import org.tlsrollout.remediation.wave.WaveService;
+import org.tlsrollout.remediation.wave.WaveTransitions;
 import org.tlsrollout.remediation.wave.WaveView;
 
 /** Waves (api.md, "remediation-service"): operators create and steer them, viewers read them. */
@@ -59,12 +60,14 @@ public class WaveResource {
              "maxFailureRate": 0.01, "acknowledgeStale": false, "dryRun": true}""";
 
     private final WaveService waves;
+    private final WaveTransitions transitions;
     private final WaveQueries queries;
     private final SecurityIdentity identity;
     private final AuditRefusals.Skip notAudited;
 
-    public WaveResource(WaveService waves, WaveQueries queries, SecurityIdentity identity, AuditRefusals.Skip notAudited) {
+    public WaveResource(WaveService waves, WaveTransitions transitions, WaveQueries queries, SecurityIdentity identity, AuditRefusals.Skip notAudited) {
         this.waves = waves;
+        this.transitions = transitions;
         this.queries = queries;
         this.identity = identity;
         this.notAudited = notAudited;
@@ -181,7 +184,7 @@ public class WaveResource {
     @APIResponse(responseCode = "409", description = "the wave is in a state that cannot be paused",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public WaveView pause(@PathParam("id") String id) {
-        return waves.pause(id, actor());
+        return transitions.pause(id, actor());
     }
 
     @POST
@@ -198,7 +201,7 @@ public class WaveResource {
     @APIResponse(responseCode = "409", description = "the wave is in a state that cannot be resumed",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public WaveView resume(@PathParam("id") String id) {
-        return waves.resume(id, actor());
+        return transitions.resume(id, actor());
     }
 
     @POST
@@ -213,7 +216,7 @@ public class WaveResource {
     @APIResponse(responseCode = "409", description = "the wave has ended already",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public WaveView cancel(@PathParam("id") String id) {
-        return waves.cancel(id, actor());
+        return transitions.cancel(id, actor());
     }
 
     @POST

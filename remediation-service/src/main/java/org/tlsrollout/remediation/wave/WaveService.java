@@ -11,15 +11,12 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.tlsrollout.common.problem.Problem;
 import org.tlsrollout.common.problem.ProblemException;
-import org.tlsrollout.contracts.FieldError;
-import org.tlsrollout.contracts.JobEvent;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.Role;
 import org.tlsrollout.remediation.Machine;
@@ -27,13 +24,12 @@ import org.tlsrollout.remediation.Wave;
 import org.tlsrollout.remediation.WaveState;
 import org.tlsrollout.contracts.AuditEvent;
 import org.tlsrollout.remediation.audit.Audit;
-import org.tlsrollout.remediation.outbox.Outbox;
-import org.tlsrollout.remediation.machine.MachineUpdate;
 import org.tlsrollout.remediation.machine.PhaseStates;
 
 /**
  * Creates waves (api.md, POST /api/v1/waves), plans them ({@code dryRun}), and changes their state on an operator's
- * request: pause, resume, cancel, rollback. Every change is recorded in the wave's history with who asked for it.
+ * request to roll one back ({@link WaveTransitions} has pause, resume and cancel; {@link WaveSpec} the request's
+ * checks). Every change is recorded in the wave's history with who asked for it.
  * <p>
  * A wave targets the machines of its sites that are NONCOMPLIANT in its phase (neither STALE nor PENDING_RESTART
  * there), match its selector, and have no ISSUED job of another wave. They are chosen once, at creation, in one
@@ -43,10 +39,6 @@ import org.tlsrollout.remediation.machine.PhaseStates;
  */
 @ApplicationScoped
 public class WaveService {
-    public static final int DEFAULT_BATCH_SIZE = 100;
-    static final Pattern OS_VERSION = Pattern.compile("^[0-9]{1,3}(\\.[0-9]{1,5}){0,3}$");
-    static final int MAX_NAME = 200;
-    static final int MAX_SITES = 1000;
 
     /** The machines a wave targets; parameters: see {@link #bindTargets}. */
     private static final String TARGETS = """
@@ -77,100 +69,10 @@ public class WaveService {
         this.createTimeoutSeconds = (int) Math.max(1, config.waves().createTimeout().toSeconds());
     }
 
-    /** A checked request. */
-    record Spec(String name, Phase phase, List<String> sites, List<String> roles, List<String> osVersions,
-            Integer batchSize, Integer percent, double maxFailureRate, boolean acknowledgeStale) {
-    }
-
-    /** The request checked, or 400 problem details naming every invalid field. */
-    static Spec validate(WaveRequest request) {
-        if (request == null) {
-            throw ProblemException.invalidField("", "the body must be a wave: {\"phase\", \"sites\", \"maxFailureRate\", ...}");
-        }
-        List<FieldError> errors = new ArrayList<>();
-        Phase phase = null;
-        if (request.phase() == null || request.phase().isBlank()) {
-            errors.add(new FieldError("/phase", "phase is required: one of " + List.of(Phase.values())));
-        } else {
-            try {
-                phase = Phase.valueOf(request.phase());
-            } catch (IllegalArgumentException e) {
-                errors.add(new FieldError("/phase", "'" + request.phase() + "' is not one of " + List.of(Phase.values())));
-            }
-        }
-        List<String> sites = new ArrayList<>();
-        if (request.sites() == null || request.sites().isEmpty()) {
-            errors.add(new FieldError("/sites", "sites is required: one or more site codes"));
-        } else if (request.sites().size() > MAX_SITES) {
-            errors.add(new FieldError("/sites", "at most " + MAX_SITES + " sites"));
-        } else {
-            for (int i = 0; i < request.sites().size(); i++) {
-                String site = request.sites().get(i);
-                if (site == null || !MachineUpdate.SITE_CODE.matcher(site).matches()) {
-                    errors.add(new FieldError("/sites/" + i, "'" + site + "' is not a site code (3 characters, A-Z and 0-9)"));
-                } else if (!sites.contains(site)) {
-                    sites.add(site);
-                }
-            }
-        }
-        if (request.batchSize() != null && request.percent() != null) {
-            errors.add(new FieldError("/percent", "give batchSize or percent, not both"));
-        }
-        if (request.batchSize() != null && request.batchSize() < 1) {
-            errors.add(new FieldError("/batchSize", "batchSize must be at least 1"));
-        }
-        if (request.percent() != null && (request.percent() < 1 || request.percent() > 100)) {
-            errors.add(new FieldError("/percent", "percent must be from 1 to 100"));
-        }
-        Integer batchSize = request.batchSize() == null && request.percent() == null
-                ? Integer.valueOf(DEFAULT_BATCH_SIZE) : request.batchSize();
-        if (request.maxFailureRate() == null) {
-            errors.add(new FieldError("/maxFailureRate", "maxFailureRate is required: a share from 0 to 1"));
-        } else if (request.maxFailureRate().isNaN() || request.maxFailureRate() < 0 || request.maxFailureRate() > 1) {
-            errors.add(new FieldError("/maxFailureRate", "maxFailureRate must be from 0 to 1"));
-        }
-        List<String> roles = new ArrayList<>();
-        List<String> osVersions = new ArrayList<>();
-        if (request.selector() != null) {
-            List<String> asked = request.selector().roles() == null ? List.of() : request.selector().roles();
-            for (int i = 0; i < asked.size(); i++) {
-                String role = asked.get(i);
-                try {
-                    roles.add(Role.valueOf(role).name());
-                } catch (IllegalArgumentException | NullPointerException e) {
-                    errors.add(new FieldError("/selector/roles/" + i, "'" + role + "' is not one of "
-                            + List.of(Role.values())));
-                }
-            }
-            asked = request.selector().osVersions() == null ? List.of() : request.selector().osVersions();
-            for (int i = 0; i < asked.size(); i++) {
-                String version = asked.get(i);
-                if (version == null || !OS_VERSION.matcher(version).matches()) {
-                    errors.add(new FieldError("/selector/osVersions/" + i, "'" + version
-                            + "' is not an OS version such as 6.1 or 10.0"));
-                } else {
-                    osVersions.add(version);
-                }
-            }
-        }
-        String name = request.name();
-        if (name != null && name.length() > MAX_NAME) {
-            errors.add(new FieldError("/name", "at most " + MAX_NAME + " characters"));
-        }
-        if (!errors.isEmpty()) {
-            throw ProblemException.invalid("the wave is invalid", errors);
-        }
-        if (name == null || name.isBlank()) {
-            name = phase + " " + String.join(", ", sites);
-        }
-        return new Spec(name.strip(), phase, List.copyOf(sites), List.copyOf(new LinkedHashSet<>(roles)),
-                List.copyOf(new LinkedHashSet<>(osVersions)), batchSize, request.percent(),
-                request.maxFailureRate(), Boolean.TRUE.equals(request.acknowledgeStale()));
-    }
 
     /** What the wave would target now, and whether the gate is open. Writes nothing. */
     public DryRunPlan plan(WaveRequest request) {
-        Spec spec = validate(request);
+        WaveSpec spec = WaveSpec.validate(request);
         Instant staleBefore = phaseStates.staleBefore();
         return QuarkusTransaction.requiringNew().timeout(createTimeoutSeconds).call(() -> {
             try (Connection c = dataSource.getConnection()) {
@@ -202,9 +104,9 @@ public class WaveService {
                         }
                     }
                 }
-                int batchSize = batchSize(spec, targeted);
+                int batchSize = WaveSpec.batchSize(spec, targeted);
                 return new DryRunPlan(true, spec.phase(), spec.sites(), targeted, batchSize,
-                        batches(targeted, batchSize), gate, sample);
+                        WaveSpec.batches(targeted, batchSize), gate, sample);
             }
         });
     }
@@ -231,7 +133,7 @@ public class WaveService {
      * wave's transaction: its primary key makes a concurrent repeat wait for the first to commit, then find it.
      */
     public Created create(WaveRequest request, String actor, String idempotencyKey) {
-        Spec spec = validate(request);
+        WaveSpec spec = WaveSpec.validate(request);
         Instant staleBefore = phaseStates.staleBefore();
         String id = UUID.randomUUID().toString();
         String digest = idempotencyKey == null ? null : digest(request);
@@ -265,7 +167,7 @@ public class WaveService {
                     bindTargets(c, insert, 5, spec, staleBefore);
                     targeted = insert.executeUpdate();
                 }
-                int batchSize = batchSize(spec, targeted);
+                int batchSize = WaveSpec.batchSize(spec, targeted);
                 int batches = size(c, id, targeted, batchSize, spec.phase());
                 WaveStore.event(c, id, actor, "create", null, WaveState.PLANNED, String.format(Locale.ROOT,
                         "%d machine(s) targeted in %d batch(es) of %d%s%s", targeted, batches, batchSize,
@@ -330,7 +232,7 @@ public class WaveService {
     private static int size(Connection c, String waveId, int targeted, int batchSize, Phase phase)
             throws java.sql.SQLException {
         int batches = phase == Phase.SITE_SYSTEMS || phase == Phase.DISABLE_LEGACY
-                ? siteSystemBatches(c, waveId, batchSize) : batches(targeted, batchSize);
+                ? siteSystemBatches(c, waveId, batchSize) : WaveSpec.batches(targeted, batchSize);
         try (PreparedStatement update = c.prepareStatement(
                 "UPDATE wave SET targeted = ?, batch_size = ?, batches = ? WHERE id = ?")) {
             update.setInt(1, targeted);
@@ -397,7 +299,7 @@ public class WaveService {
                 if (!original.state().canRollBack()) {
                     throw illegal(original, "rolled back", "pause or cancel it first, or let it complete");
                 }
-                Spec spec = new Spec("Rollback of " + original.name(), original.phase(), original.sites(),
+                WaveSpec spec = new WaveSpec("Rollback of " + original.name(), original.phase(), original.sites(),
                         original.selectorRoles(), original.selectorOsVersions(),
                         original.percent() == null ? original.batchSize() : null, original.percent(),
                         original.maxFailureRate(), original.acknowledgeStale());
@@ -419,7 +321,7 @@ public class WaveService {
                     insert.setString(5, id);
                     targeted = insert.executeUpdate();
                 }
-                int batchSize = batchSize(spec, targeted);
+                int batchSize = WaveSpec.batchSize(spec, targeted);
                 int batches = size(c, rollbackId, targeted, batchSize, spec.phase());
                 WaveStore.event(c, rollbackId, actor, "create", null, WaveState.PLANNED, String.format(Locale.ROOT,
                         "rollback of wave %s: undoes the jobs that succeeded on %d machine(s) (UNDO_JOB, from each"
@@ -437,79 +339,11 @@ public class WaveService {
         return view(rollbackId);
     }
 
-    /** RUNNING (or PLANNED) to PAUSED: no new job; the jobs issued stay pollable. */
-    public WaveView pause(String id, String actor) {
-        QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                Wave wave = WaveStore.lock(c, id, false).orElseThrow(() -> unknown(id));
-                if (!wave.state().canPause()) {
-                    throw illegal(wave, "paused", "only a PLANNED or RUNNING wave can be");
-                }
-                WaveStore.transition(c, wave, WaveState.PAUSED, actor, "pause", "paused by " + actor);
-                Audit.done(c, actor, AuditEvent.Action.WAVE_PAUSE, "wave/" + id, 200, describe(wave) + " paused");
-            }
-            return null;
-        });
-        return view(id);
-    }
-
-    /**
-     * PAUSED or HALTED to RUNNING. Resuming a wave HALTED at the end of a batch accepts that batch's failure rate: the
-     * next batch is released (the rate is checked again at the end of the next one).
-     */
-    public WaveView resume(String id, String actor) {
-        QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                Wave wave = WaveStore.lock(c, id, false).orElseThrow(() -> unknown(id));
-                if (!wave.state().canResume()) {
-                    throw illegal(wave, "resumed", "only a PAUSED or HALTED wave can be");
-                }
-                String detail = "resumed by " + actor;
-                if (wave.state() == WaveState.HALTED && !wave.allBatchesDone()
-                        && WaveStore.batchDone(c, wave.id(), wave.currentBatch())) {
-                    WaveStore.setAcceptedBatch(c, wave.id(), wave.currentBatch());
-                    detail += "; the failure rate of batch " + wave.currentBatch() + " is accepted";
-                }
-                WaveStore.transition(c, wave, WaveState.RUNNING, actor, "resume", detail);
-                Audit.done(c, actor, AuditEvent.Action.WAVE_RESUME, "wave/" + id, 200, describe(wave) + " " + detail);
-            }
-            return null;
-        });
-        engine.kick();
-        return view(id);
-    }
-
-    /** To CANCELLED for good: its unreported jobs are cancelled (and no longer served). */
-    public WaveView cancel(String id, String actor) {
-        QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                Wave wave = WaveStore.lock(c, id, false).orElseThrow(() -> unknown(id));
-                if (!wave.state().canCancel()) {
-                    throw illegal(wave, "cancelled", "it has ended already");
-                }
-                String reason = "wave cancelled by " + actor;
-                List<JobEvent> events = WaveEngine.cancelIssued(c, WaveEngine.IssuedJobsOf.WAVE, id, reason);
-                Outbox.add(c, events);
-                WaveStore.transition(c, wave, WaveState.CANCELLED, actor, "cancel",
-                        reason + "; " + events.size() + " unreported job(s) cancelled");
-                Audit.done(c, actor, AuditEvent.Action.WAVE_CANCEL, "wave/" + id, 200, describe(wave) + " cancelled; "
-                        + events.size() + " unreported job(s) cancelled");
-            }
-            return null;
-        });
-        return view(id);
-    }
-
-    /** A wave as an audit event's detail names it: name, phase, and the state it left. */
-    private static String describe(Wave wave) {
-        return wave.name() + " (" + wave.phase() + ", was " + wave.state() + ")";
-    }
-
     private WaveView view(String id) {
         return queries.wave(id).orElseThrow(() -> unknown(id));
     }
 
-    private static void insertWave(Connection c, String id, Spec spec, String rollbackOf, String actor)
+    private static void insertWave(Connection c, String id, WaveSpec spec, String rollbackOf, String actor)
             throws SQLException {
         try (PreparedStatement insert = c.prepareStatement("""
                 INSERT INTO wave (id, name, phase, sites, selector_roles, selector_os_versions, batch_size, percent,
@@ -533,7 +367,7 @@ public class WaveService {
     }
 
     /** Binds the parameters of {@link #TARGETS} from {@code index}; returns the next index. */
-    private static int bindTargets(Connection c, PreparedStatement statement, int index, Spec spec, Instant staleBefore)
+    private static int bindTargets(Connection c, PreparedStatement statement, int index, WaveSpec spec, Instant staleBefore)
             throws SQLException {
         int i = index;
         statement.setArray(i++, c.createArrayOf("text", spec.sites().toArray()));
@@ -548,22 +382,11 @@ public class WaveService {
         return i;
     }
 
-    static int batchSize(Spec spec, long targeted) {
-        if (spec.percent() == null) {
-            return spec.batchSize();
-        }
-        return (int) Math.max(1, (targeted * spec.percent() + 99) / 100);
-    }
-
-    static int batches(long targeted, int batchSize) {
-        return (int) ((targeted + batchSize - 1) / batchSize);
-    }
-
-    private static ProblemException unknown(String id) {
+    static ProblemException unknown(String id) {
         return ProblemException.notFound("no wave '" + id + "'");
     }
 
-    private static ProblemException illegal(Wave wave, String change, String why) {
+    static ProblemException illegal(Wave wave, String change, String why) {
         return new ProblemException(Problem.of(409, "illegal-transition", "Illegal state change",
                 "wave " + wave.id() + " is " + wave.state() + " and cannot be " + change + ": " + why)
                 .with("state", wave.state().name()));

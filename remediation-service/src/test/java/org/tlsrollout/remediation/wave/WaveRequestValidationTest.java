@@ -18,7 +18,7 @@ class WaveRequestValidationTest {
     }
 
     private static List<String> fields(WaveRequest request) {
-        ProblemException e = catchThrowableOfType(ProblemException.class, () -> WaveService.validate(request));
+        ProblemException e = catchThrowableOfType(ProblemException.class, () -> WaveSpec.validate(request));
         assertThat(e).as("refused").isNotNull();
         assertThat(e.problem().status()).isEqualTo(400);
         return e.problem().errors().stream().map(FieldError::field).toList();
@@ -39,25 +39,25 @@ class WaveRequestValidationTest {
 
     @Test
     void aValidRequestIsNormalised() {
-        WaveService.Spec spec = WaveService.validate(request("CLIENTS", List.of("P01", "P02", "P01"), null, null, 0.05,
+        WaveSpec spec = WaveSpec.validate(request("CLIENTS", List.of("P01", "P02", "P01"), null, null, 0.05,
                 new WaveRequest.Selector(List.of("CLIENT", "CLIENT"), List.of("6.1"))));
         assertThat(spec.phase()).isEqualTo(Phase.CLIENTS);
         assertThat(spec.sites()).containsExactly("P01", "P02");
         assertThat(spec.roles()).containsExactly("CLIENT");
         assertThat(spec.name()).isEqualTo("CLIENTS P01, P02");
-        assertThat(spec.batchSize()).isEqualTo(WaveService.DEFAULT_BATCH_SIZE);
+        assertThat(spec.batchSize()).isEqualTo(WaveSpec.DEFAULT_BATCH_SIZE);
         assertThat(spec.percent()).isNull();
     }
 
     @Test
     void batchesAreSizedByCountOrPercentRoundedUp() {
-        WaveService.Spec byPercent = WaveService.validate(request("CLIENTS", List.of("P01"), null, 10, 0.05, null));
-        assertThat(WaveService.batchSize(byPercent, 95)).isEqualTo(10);
-        assertThat(WaveService.batchSize(byPercent, 3)).isEqualTo(1);
-        assertThat(WaveService.batches(95, 10)).isEqualTo(10);
-        WaveService.Spec byCount = WaveService.validate(request("CLIENTS", List.of("P01"), 50, null, 0.05, null));
-        assertThat(WaveService.batchSize(byCount, 101)).isEqualTo(50);
-        assertThat(WaveService.batches(101, 50)).isEqualTo(3);
-        assertThat(WaveService.batches(0, 50)).isZero();
+        WaveSpec byPercent = WaveSpec.validate(request("CLIENTS", List.of("P01"), null, 10, 0.05, null));
+        assertThat(WaveSpec.batchSize(byPercent, 95)).isEqualTo(10);
+        assertThat(WaveSpec.batchSize(byPercent, 3)).isEqualTo(1);
+        assertThat(WaveSpec.batches(95, 10)).isEqualTo(10);
+        WaveSpec byCount = WaveSpec.validate(request("CLIENTS", List.of("P01"), 50, null, 0.05, null));
+        assertThat(WaveSpec.batchSize(byCount, 101)).isEqualTo(50);
+        assertThat(WaveSpec.batches(101, 50)).isEqualTo(3);
+        assertThat(WaveSpec.batches(0, 50)).isZero();
     }
 }
