@@ -86,7 +86,7 @@ final class ScaleOut implements ChaosRun {
             sites.add(tag + "0" + s);
         }
         long t0 = System.nanoTime();
-        Work work = importAndIssue(stack, client, out, "R9-", sites, instances, n);
+        Work work = importAndIssue(stack, client, out, "R9-", sites, instances, n, () -> { });
         double ingest = (work.evaluated() - t0) / 1e9;
         double issue = (work.issued() - work.evaluated()) / 1e9;
         List<String> waves = work.waves();
@@ -112,8 +112,13 @@ final class ScaleOut implements ChaosRun {
      * site over all of them, spread over the remediation instances; returns when every target's job is issued and
      * the outbox relayed.
      */
+    /** What a run does between the estate evaluated and the waves created (R10 waits for its counters there). */
+    interface BeforeWaves {
+        void await() throws Exception;
+    }
+
     static Work importAndIssue(ChaosStack stack, AgentClient client, PrintStream out, String prefix, List<String> sites,
-            int instances, int n) throws Exception {
+            int instances, int n, BeforeWaves beforeWaves) throws Exception {
         List<String> collectors = new ArrayList<>();
         for (int i = 1; i <= instances; i++) {
             collectors.add(stack.stack.instances().address(Component.COLLECTOR, i));
@@ -124,6 +129,7 @@ final class ScaleOut implements ChaosRun {
         long evaluated = System.nanoTime();
         out.printf(Locale.ROOT, "  %d instance(s): %d machines imported and evaluated in %.1f s%n", instances, imported,
                 (evaluated - t0) / 1e9);
+        beforeWaves.await();
         List<String> waves = new ArrayList<>();
         for (int s = 0; s < sites.size(); s++) {
             Map<String, Object> request = new LinkedHashMap<>();

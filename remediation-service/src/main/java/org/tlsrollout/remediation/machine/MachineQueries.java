@@ -236,6 +236,22 @@ public class MachineQueries {
         return bySite;
     }
 
+    /**
+     * The site codes of the estate, retired machines' included, read as a loose scan of machine_site_idx (one index
+     * probe a site, not a scan of every machine).
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> siteCodes() {
+        return em.createNativeQuery("""
+                WITH RECURSIVE s(site_code) AS (
+                    (SELECT site_code FROM machine ORDER BY site_code LIMIT 1)
+                    UNION ALL
+                    SELECT (SELECT m.site_code FROM machine m WHERE m.site_code > s.site_code ORDER BY m.site_code LIMIT 1)
+                    FROM s WHERE s.site_code IS NOT NULL)
+                SELECT site_code FROM s WHERE site_code IS NOT NULL
+                """).getResultList();
+    }
+
     /** Machines with a FAIL or UNKNOWN result of each rule, most machines first; of one site, or of all. */
     @SuppressWarnings("unchecked")
     public List<FindingCount> findings(Optional<String> siteCode) {

@@ -43,8 +43,9 @@ import org.tlsrollout.remediation.wave.WaveQueries;
  * (every site with a machine has a series); retired machines count in neither gauge.</li>
  * <li>{@code tlsrollout_waves{state}}: waves per state, all six states, from the database.</li>
  * <li>{@code tlsrollout_jobs_total{site, phase, outcome}}: jobs issued (when issued), reported (at their first report,
- * by outcome) and {@code expired} (when the engine expires them); every phase and outcome of a site registered at the
- * site's first job on this instance.</li>
+ * by outcome) and {@code expired} (when the engine expires them); every phase and outcome of a site registered at 0
+ * by every instance's refresh once the site has a machine (or at its first job on the instance, if that comes
+ * first).</li>
  * <li>{@code tlsrollout_site_last_snapshot_timestamp_seconds{site}}: the newest snapshot time of the site's machines
  * (retired ones excluded), seconds since the epoch; an estate gauge (see below).</li>
  * <li>{@code tlsrollout_build_info{service, version}}: always 1.</li>
@@ -79,7 +80,8 @@ public class RolloutMetrics {
     private final GaugeRows lastSnapshot;
     private final MeterRegistry registry;
     /**
-     * The job counters of each site, made at the site's first job: {@link #OUTCOMES} per phase, by
+     * The job counters of each site, made at the refresh after its first machine or at its first job: {@link #OUTCOMES}
+     * per phase, by
      * {@code phase.ordinal() * OUTCOMES.length + outcome index}. Looked up per job without allocating.
      */
     private final ConcurrentHashMap<String, Counter[]> jobCounters = new ConcurrentHashMap<>();
@@ -255,11 +257,16 @@ public class RolloutMetrics {
     }
 
     /**
-     * Reads the counts and replaces the gauges' series with them; on an instance that does not hold the gauges' lock,
-     * empties them (another instance publishes them).
+     * Registers the job counters of every site of the estate, then reads the counts and replaces the gauges' series
+     * with them; on an instance that does not hold the gauges' lock, empties them (another instance publishes them).
      */
     @ActivateRequestContext
     public void refresh() {
+        // Every instance, lock or not: a site's job counters exist at 0 before its first job, since a counter first
+        // scraped at 1,000 counts nothing in increase() (Prometheus takes a new series' first sample as its start).
+        for (String site : queries.siteCodes()) {
+            jobCounters.computeIfAbsent(site, newSiteCounters);
+        }
         if (!publishesGauges()) {
             machines.set(Map.of());
             neverReported.set(Map.of());

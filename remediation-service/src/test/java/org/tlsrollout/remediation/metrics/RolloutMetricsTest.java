@@ -156,6 +156,20 @@ class RolloutMetricsTest {
     }
 
     @Test
+    void aSiteWithMachinesHasItsJobSeriesAtZeroBeforeItsFirstJob() {
+        String site = newSite();
+        EvaluationEvent machine = evaluation(newMachineId("zero"), site, now(), allPhases(PhaseState.NONCOMPLIANT));
+        send(machine);
+        awaitMachines(machine);
+
+        // The refresh registers them (every instance does): increase() then counts the first job from 0.
+        metrics.refresh();
+        Map<Map<String, String>, Double> jobs = samples(RestAssured.get("/q/metrics").asString(), JOBS);
+        assertThat(jobs(jobs, site, "CLIENTS", "issued")).isZero();
+        assertThat(jobs(jobs, site, "DISABLE_LEGACY", "succeeded")).isZero();
+    }
+
+    @Test
     void theNewestSnapshotOfASiteIsPublishedInSecondsRetiredMachinesAside() {
         String site = newSite();
         java.time.Instant newest = now().minus(Duration.ofMinutes(5));
