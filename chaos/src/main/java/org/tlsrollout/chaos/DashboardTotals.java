@@ -86,9 +86,10 @@ final class DashboardTotals implements ChaosRun {
         for (Totals t : List.of(one, two)) {
             ok &= t.jobs() == (long) n && t.machines() == (long) n;
             // The jobs panel must also count the jobs the database holds, not only agree between the runs.
-            Double issued = t.panels().entrySet().stream().filter(p -> p.getKey().contains("increase(tlsrollout_jobs_total"))
-                    .map(p -> p.getValue().get("{outcome=issued, phase=CLIENTS}")).filter(v -> v != null).findFirst()
-                    .orElse(null);
+            Double issued = t.panels().entrySet().stream()
+                    .filter(p -> p.getKey().contains("increase(tlsrollout_jobs_total"))
+                    .map(p -> p.getValue().get("{outcome=issued, phase=CLIENTS}"))
+                    .filter(v -> v != null).findFirst().orElse(null);
             boolean counted = issued != null && agree(issued, t.jobs(), tolerance);
             ok &= counted;
             out.printf(Locale.ROOT, "  jobs issued by the dashboard against the database: %s against %d%s%n",

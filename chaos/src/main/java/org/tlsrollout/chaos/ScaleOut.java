@@ -107,16 +107,16 @@ final class ScaleOut implements ChaosRun {
     record Work(long imported, List<String> waves, long evaluated, long issued) {
     }
 
-    /**
-     * The work of R9 and R10: {@code n} machines imported over the collectors and evaluated, then a CLIENTS wave per
-     * site over all of them, spread over the remediation instances; returns when every target's job is issued and
-     * the outbox relayed.
-     */
     /** What a run does between the estate evaluated and the waves created (R10 waits for its counters there). */
     interface BeforeWaves {
         void await() throws Exception;
     }
 
+    /**
+     * The work of R9 and R10: {@code n} machines imported over the collectors and evaluated, {@code beforeWaves}, then
+     * a CLIENTS wave per site over all of them, spread over the remediation instances; returns when every target's job
+     * is issued and the outbox relayed.
+     */
     static Work importAndIssue(ChaosStack stack, AgentClient client, PrintStream out, String prefix, List<String> sites,
             int instances, int n, BeforeWaves beforeWaves) throws Exception {
         List<String> collectors = new ArrayList<>();
