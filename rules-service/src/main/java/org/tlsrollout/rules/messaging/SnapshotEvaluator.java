@@ -1,6 +1,5 @@
 package org.tlsrollout.rules.messaging;
 
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
@@ -38,7 +37,6 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 import org.tlsrollout.contracts.CloudEvents;
 import org.tlsrollout.contracts.EvaluationEvent;
-import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.MachineSnapshot;
 import org.tlsrollout.contracts.Topics;
 import org.tlsrollout.rules.catalog.RuleCatalog;
@@ -68,8 +66,6 @@ public class SnapshotEvaluator {
     private static final String DLQ = Topics.dlq(Topics.SNAPSHOTS);
     static final Duration RESEND_DELAY = Duration.ofSeconds(5);
     static final String CE_TYPE = "ce_type";
-    private static final ObjectReader SNAPSHOT_READER = Json.MAPPER.copy().registerModule(IsoInstants.module())
-            .readerFor(MachineSnapshot.class);
     private static final byte[] SNAPSHOT_TYPE = Topics.SNAPSHOT_EVENT_TYPE.getBytes(StandardCharsets.UTF_8);
 
     private final RuleCatalog catalog;
@@ -296,14 +292,14 @@ public class SnapshotEvaluator {
     }
 
     /**
-     * A snapshot as the collector publishes it (UTF-8 JSON, read as bytes: no String on the way in or out); the
+     * A snapshot as the collector publishes it (UTF-8 JSON, read as bytes by {@link SnapshotReader}); the
      * collector validated it, so only the identity is checked.
      */
     static MachineSnapshot parse(byte[] payload) throws IOException {
         if (payload == null || payload.length == 0) {
             throw new IllegalArgumentException("empty record");
         }
-        MachineSnapshot snapshot = SNAPSHOT_READER.readValue(payload);
+        MachineSnapshot snapshot = SnapshotReader.read(payload);
         if (snapshot == null || snapshot.machineId() == null || snapshot.siteCode() == null
                 || snapshot.collectedAt() == null || snapshot.os() == null || snapshot.roles() == null) {
             throw new IllegalArgumentException("machineId, siteCode, collectedAt, os and roles are required");
