@@ -3,6 +3,8 @@ package org.tlsrollout.rules.messaging;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.time.Instant;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.KnownErrorId;
 import org.tlsrollout.contracts.MachineSnapshot;
@@ -28,6 +31,51 @@ final class SnapshotReader {
     private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
     private static final Role[] ROLES = Role.values();
     private static final KnownErrorId[] ERRORS = KnownErrorId.values();
+    private static final Order ROOT = new Order();
+    private static final Order OS = new Order();
+    private static final Order DOTNET = new Order();
+    private static final Order SQL = new Order();
+    private static final Order PROBE = new Order();
+    private static final Order KNOWN_ERROR = new Order();
+    private static final Order REGISTRY_KEY = new Order();
+    private static final Order REGISTRY_VALUE = new Order();
+
+    /**
+     * The order the fields of one kind of object come in, to have Jackson match the next name's bytes against the
+     * expected name ({@link JsonParser#nextFieldName(SerializableString)}) instead of decoding it: registry paths are
+     * long and full of escapes, the most costly names to decode. Learnt from the snapshots read, the first order
+     * seen kept (agents of one version write their fields and keys in one order); at most {@link #MAX} names. A
+     * wrong guess costs one comparison and changes nothing read.
+     */
+    private static final class Order {
+        static final int MAX = 512;
+        private final ConcurrentHashMap<String, SerializedString> after = new ConcurrentHashMap<>();
+        private volatile SerializedString first;
+
+        /** The next field's name (after {@code previous}, null for the first), or null at the object's end. */
+        String next(JsonParser p, String previous) throws IOException {
+            SerializedString guess = previous == null ? first : after.get(previous);
+            if (guess == null) {
+                String name = p.nextFieldName();
+                if (name != null) {
+                    learn(previous, name);
+                }
+                return name;
+            }
+            if (p.nextFieldName(guess)) {
+                return guess.getValue();
+            }
+            return p.hasToken(JsonToken.FIELD_NAME) ? p.currentName() : null;
+        }
+
+        private void learn(String previous, String name) {
+            if (previous == null) {
+                first = new SerializedString(name);
+            } else if (after.size() < MAX) {
+                after.putIfAbsent(previous, new SerializedString(name));
+            }
+        }
+    }
 
     /** Something outside the plain form: read the payload Json.MAPPER's way instead. No stack trace: it is flow. */
     private static final class NotPlain extends Exception {
@@ -91,8 +139,8 @@ final class SnapshotReader {
         String snapshotId = null;
         Instant receivedAt = null;
         int seen = 0;
-        String name;
-        while ((name = p.nextFieldName()) != null) {
+        String name = null;
+        while ((name = ROOT.next(p, name)) != null) {
             int bit;
             switch (name) {
                 case "schemaVersion" -> { bit = 1; schemaVersion = integer(p); }
@@ -133,8 +181,8 @@ final class SnapshotReader {
         String productType = null;
         String architecture = null;
         int seen = 0;
-        String name;
-        while ((name = p.nextFieldName()) != null) {
+        String name = null;
+        while ((name = OS.next(p, name)) != null) {
             int bit;
             switch (name) {
                 case "caption" -> { bit = 1; caption = string(p); }
@@ -156,8 +204,8 @@ final class SnapshotReader {
         Long v4Release = null;
         Boolean v35Installed = null;
         int seen = 0;
-        String name;
-        while ((name = p.nextFieldName()) != null) {
+        String name = null;
+        while ((name = DOTNET.next(p, name)) != null) {
             int bit;
             switch (name) {
                 case "v4Release" -> { bit = 1; v4Release = longValue(p); }
@@ -178,8 +226,8 @@ final class SnapshotReader {
         String serverEdition = null;
         String nativeClientVersion = null;
         int seen = 0;
-        String name;
-        while ((name = p.nextFieldName()) != null) {
+        String name = null;
+        while ((name = SQL.next(p, name)) != null) {
             int bit;
             switch (name) {
                 case "serverVersion" -> { bit = 1; serverVersion = string(p); }
@@ -209,8 +257,8 @@ final class SnapshotReader {
             String error = null;
             Instant checkedAt = null;
             int seen = 0;
-            String name;
-            while ((name = p.nextFieldName()) != null) {
+            String name = null;
+            while ((name = PROBE.next(p, name)) != null) {
                 int bit;
                 switch (name) {
                     case "target" -> { bit = 1; target = string(p); }
@@ -250,8 +298,8 @@ final class SnapshotReader {
             String excerpt = null;
             Instant seenAt = null;
             int seen = 0;
-            String name;
-            while ((name = p.nextFieldName()) != null) {
+            String name = null;
+            while ((name = KNOWN_ERROR.next(p, name)) != null) {
                 int bit;
                 switch (name) {
                     case "id" -> {
@@ -306,13 +354,13 @@ final class SnapshotReader {
             return null;
         }
         Map<String, Map<String, Long>> registry = new LinkedHashMap<>();
-        String key;
-        while ((key = p.nextFieldName()) != null) {
+        String key = null;
+        while ((key = REGISTRY_KEY.next(p, key)) != null) {
             Map<String, Long> values = null;
             if (object(p)) {
                 values = new LinkedHashMap<>();
-                String name;
-                while ((name = p.nextFieldName()) != null) {
+                String name = key; // the first value's name follows the key's
+                while ((name = REGISTRY_VALUE.next(p, name)) != null) {
                     values.put(name, longValue(p));
                 }
                 end(p);
