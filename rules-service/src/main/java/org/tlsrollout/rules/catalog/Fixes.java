@@ -2,6 +2,8 @@ package org.tlsrollout.rules.catalog;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.tlsrollout.contracts.Action;
 import org.tlsrollout.contracts.ActionPolicy;
 
@@ -24,12 +26,62 @@ final class Fixes {
      *                               something to send to an agent
      */
     static Action set(String key, String name, long value) {
-        return allowed(Action.setDword(key, name, value));
+        Dword dword = new Dword(key, name, value);
+        Action action = DWORDS.get(dword);
+        if (action == null) {
+            action = allowed(Action.setDword(key, name, value));
+            if (DWORDS.size() < MAX_CHECKED) {
+                DWORDS.put(dword, action);
+            }
+        }
+        return action;
     }
 
     /** An INSTALL_UPDATE action of one of the catalog's updates ({@link org.tlsrollout.contracts.CatalogUpdates}). */
     static Action installUpdate(String kb) {
-        return allowed(Action.installUpdate(kb));
+        Action action = UPDATES.get(kb);
+        if (action == null) {
+            action = allowed(Action.installUpdate(kb));
+            if (UPDATES.size() < MAX_CHECKED) {
+                UPDATES.put(kb, action);
+            }
+        }
+        return action;
+    }
+
+    /*
+     * The actions the allowlist permits, each checked once: the rules build the same few (their keys, names and pinned
+     * values are the catalog's own), and the check lower-cases and concatenates strings on every call (C1 makes that
+     * a visible share of an evaluation). Actions are immutable, so one instance serves every evaluation.
+     */
+    private static final int MAX_CHECKED = 1024;
+    private static final ConcurrentHashMap<Dword, Action> DWORDS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, Action> UPDATES = new ConcurrentHashMap<>();
+
+    /** (key, name, value), compared field by field (a record's equals goes through method handles, slow with C1). */
+    private static final class Dword {
+        private final String key;
+        private final String name;
+        private final long value;
+        private final int hash;
+
+        Dword(String key, String name, long value) {
+            this.key = key;
+            this.name = name;
+            this.value = value;
+            this.hash = (31 * Objects.hashCode(key) + Objects.hashCode(name)) * 31 + Long.hashCode(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Dword d && d.hash == hash && d.value == value && Objects.equals(d.key, key)
+                    && Objects.equals(d.name, name);
+        }
     }
 
     private static Action allowed(Action action) {

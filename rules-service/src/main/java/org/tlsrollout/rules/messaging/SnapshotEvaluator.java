@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
@@ -169,6 +170,7 @@ public class SnapshotEvaluator {
     private void evaluate(List<ConsumerRecord<String, byte[]>> records, Pending pending) {
         Producer<String, byte[]> out = producer();
         Instant now = clock.instant();
+        HeaderTemplate headers = new HeaderTemplate(now);
         for (ConsumerRecord<String, byte[]> record : records) {
             EvaluationEvent evaluation;
             MachineSnapshot snapshot;
@@ -201,7 +203,7 @@ public class SnapshotEvaluator {
             }
             Instant receivedAt = snapshot.receivedAt();
             ProducerRecord<String, byte[]> published = new ProducerRecord<>(Topics.EVALUATIONS, null, snapshot.machineId(),
-                    json, headers(snapshot, now));
+                    json, headers.of(snapshot));
             untilWritten("evaluation of", snapshot.machineId(), () -> {
                 CompletableFuture<Void> written = new CompletableFuture<>();
                 out.send(published, (metadata, error) -> {
@@ -255,10 +257,39 @@ public class SnapshotEvaluator {
 
     /** The CloudEvents attributes (binary mode) of api.md: the id is the snapshot's, so a replay keeps it. */
     static RecordHeaders headers(MachineSnapshot snapshot, Instant now) {
-        String id = snapshot.snapshotId() != null ? snapshot.snapshotId() : snapshot.machineId() + "@" + snapshot.collectedAt();
-        RecordHeaders headers = new RecordHeaders();
-        CloudEvents.binaryHeaders(id, Topics.EVALUATION_EVENT_TYPE, SOURCE, snapshot.machineId(), now, headers::add);
-        return headers;
+        return new HeaderTemplate(now).of(snapshot);
+    }
+
+    /**
+     * {@link CloudEvents#binaryHeaders} of the evaluations of one time ({@code ce_time}, formatted once for a share of
+     * a poll rather than for every record): a record's own headers are the template's with its {@code ce_id} and
+     * {@code ce_subject}; the others are the same (immutable) header objects for every record.
+     */
+    static final class HeaderTemplate {
+        private static final String ID = "ce_id";
+        private static final String SUBJECT = "ce_subject";
+        private final Header[] template;
+
+        HeaderTemplate(Instant now) {
+            List<Header> all = new ArrayList<>();
+            CloudEvents.binaryHeaders("", Topics.EVALUATION_EVENT_TYPE, SOURCE, "", now,
+                    (key, value) -> all.add(new RecordHeader(key, value)));
+            template = all.toArray(new Header[0]);
+        }
+
+        RecordHeaders of(MachineSnapshot snapshot) {
+            String id = snapshot.snapshotId() != null ? snapshot.snapshotId() : snapshot.machineId() + "@" + snapshot.collectedAt();
+            Header[] headers = template.clone();
+            for (int i = 0; i < headers.length; i++) {
+                String key = headers[i].key();
+                if (key.equals(ID)) {
+                    headers[i] = new RecordHeader(ID, id.getBytes(StandardCharsets.UTF_8));
+                } else if (key.equals(SUBJECT)) {
+                    headers[i] = new RecordHeader(SUBJECT, snapshot.machineId().getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            return new RecordHeaders(headers);
+        }
     }
 
     /**
