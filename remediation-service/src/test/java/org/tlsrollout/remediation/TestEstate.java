@@ -3,6 +3,7 @@ package org.tlsrollout.remediation;
 import static org.awaitility.Awaitility.await;
 
 import io.restassured.RestAssured;
+import org.awaitility.core.ConditionFactory;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -64,6 +65,14 @@ public final class TestEstate {
     private static KafkaProducer<String, String> producer;
 
     private TestEstate() {
+    }
+
+    /**
+     * Waits at most {@link #PATIENCE} for a condition, checking it at once and then every 100 ms (unless given another
+     * interval). Awaitility's own default waits one interval before the first check.
+     */
+    public static ConditionFactory eventually() {
+        return await().atMost(PATIENCE).pollDelay(Duration.ZERO);
     }
 
     /** A site code no other test of this run uses. */
@@ -189,7 +198,7 @@ public final class TestEstate {
             }
             Map<TopicPartition, Long> ends = new HashMap<>();
             admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-            await().atMost(patience).pollInterval(Duration.ofMillis(100)).until(() -> {
+            await().atMost(patience).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
                 Map<TopicPartition, OffsetAndMetadata> committed =
                         admin.listConsumerGroupOffsets(CONSUMER_GROUP).partitionsToOffsetAndMetadata().get();
                 return ends.entrySet().stream().allMatch(end -> end.getValue() == 0
@@ -273,7 +282,7 @@ public final class TestEstate {
 
     /** Waits until the service shows the machine with the given collectedAt. */
     public static void awaitMachine(String machineId, Instant collectedAt) {
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
+        eventually().pollInterval(Duration.ofMillis(100)).until(() -> {
             Response response = get("/api/v1/machines/" + machineId);
             String shown = response.statusCode() == 200 ? response.path("lastSnapshotAt") : null;
             return shown != null && Instant.parse(shown).equals(collectedAt);

@@ -77,10 +77,11 @@ class WaveHaltsAboveMaxFailureRateTest {
 
     /** Drives the wave's agents until the wave is one of these states. */
     static JsonPath drive(String waveId, Agents agents, Set<String> until) {
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            agents.round();
-            return until.contains(wave(waveId).getString("state"));
-        });
+        await().atMost(Duration.ofMinutes(3)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    agents.round();
+                    return until.contains(wave(waveId).getString("state"));
+                });
         return wave(waveId);
     }
 
