@@ -3,6 +3,7 @@ package org.tlsrollout.remediation;
 import static org.awaitility.Awaitility.await;
 
 import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
 import org.awaitility.core.ConditionFactory;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -60,6 +62,8 @@ public final class TestEstate {
     public static final Duration PATIENCE = Duration.ofSeconds(60);
 
     public static final String CONSUMER_GROUP = "remediation-service";
+    /** The largest page GET /api/v1/machines serves (MachineResource.MAX_SIZE). */
+    private static final int LIST_SIZE = 500;
 
     private static final AtomicInteger SITES = new AtomicInteger();
     private static KafkaProducer<String, String> producer;
@@ -289,10 +293,35 @@ public final class TestEstate {
         });
     }
 
-    /** Waits until the service shows every one of the evaluations. */
+    /**
+     * Waits until the service shows every one of the evaluations: each machine with its collectedAt, read from the
+     * list of its site (a request a site and page, not one a machine).
+     */
     public static void awaitMachines(EvaluationEvent... events) {
+        Map<String, Map<String, Instant>> bySite = new TreeMap<>();
         for (EvaluationEvent event : events) {
-            awaitMachine(event.machineId(), event.collectedAt());
+            bySite.computeIfAbsent(event.siteCode(), s -> new HashMap<>()).put(event.machineId(), event.collectedAt());
+        }
+        bySite.forEach((site, expected) -> eventually().until(() -> shown(site).entrySet().containsAll(
+                expected.entrySet())));
+    }
+
+    /** The machines of the site the service lists, and the lastSnapshotAt of each (those that reported). */
+    private static Map<String, Instant> shown(String site) {
+        Map<String, Instant> shown = new HashMap<>();
+        for (int page = 0; ; page++) {
+            JsonPath list = RestAssured.given().auth().oauth2(VIEWER_TOKEN).queryParam("site", site)
+                    .queryParam("size", LIST_SIZE).queryParam("page", page).get("/api/v1/machines")
+                    .then().statusCode(200).extract().jsonPath();
+            List<Map<String, Object>> items = list.getList("items");
+            for (Map<String, Object> item : items) {
+                if (item.get("lastSnapshotAt") != null) {
+                    shown.put((String) item.get("machineId"), Instant.parse((String) item.get("lastSnapshotAt")));
+                }
+            }
+            if (items.size() < LIST_SIZE) {
+                return shown;
+            }
         }
     }
 }
