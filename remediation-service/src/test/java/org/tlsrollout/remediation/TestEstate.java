@@ -3,6 +3,8 @@ package org.tlsrollout.remediation;
 import static org.awaitility.Awaitility.await;
 
 import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import org.awaitility.core.ConditionFactory;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -59,11 +62,21 @@ public final class TestEstate {
     public static final Duration PATIENCE = Duration.ofSeconds(60);
 
     public static final String CONSUMER_GROUP = "remediation-service";
+    /** The largest page GET /api/v1/machines serves (MachineResource.MAX_SIZE). */
+    private static final int LIST_SIZE = 500;
 
     private static final AtomicInteger SITES = new AtomicInteger();
     private static KafkaProducer<String, String> producer;
 
     private TestEstate() {
+    }
+
+    /**
+     * Waits at most {@link #PATIENCE} for a condition, checking it at once and then every 100 ms (unless given another
+     * interval). Awaitility's own default waits one interval before the first check.
+     */
+    public static ConditionFactory eventually() {
+        return await().atMost(PATIENCE).pollDelay(Duration.ZERO);
     }
 
     /** A site code no other test of this run uses. */
@@ -189,7 +202,7 @@ public final class TestEstate {
             }
             Map<TopicPartition, Long> ends = new HashMap<>();
             admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-            await().atMost(patience).pollInterval(Duration.ofMillis(100)).until(() -> {
+            await().atMost(patience).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
                 Map<TopicPartition, OffsetAndMetadata> committed =
                         admin.listConsumerGroupOffsets(CONSUMER_GROUP).partitionsToOffsetAndMetadata().get();
                 return ends.entrySet().stream().allMatch(end -> end.getValue() == 0
@@ -273,17 +286,42 @@ public final class TestEstate {
 
     /** Waits until the service shows the machine with the given collectedAt. */
     public static void awaitMachine(String machineId, Instant collectedAt) {
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
+        eventually().pollInterval(Duration.ofMillis(100)).until(() -> {
             Response response = get("/api/v1/machines/" + machineId);
             String shown = response.statusCode() == 200 ? response.path("lastSnapshotAt") : null;
             return shown != null && Instant.parse(shown).equals(collectedAt);
         });
     }
 
-    /** Waits until the service shows every one of the evaluations. */
+    /**
+     * Waits until the service shows every one of the evaluations: each machine with its collectedAt, read from the
+     * list of its site (a request a site and page, not one a machine).
+     */
     public static void awaitMachines(EvaluationEvent... events) {
+        Map<String, Map<String, Instant>> bySite = new TreeMap<>();
         for (EvaluationEvent event : events) {
-            awaitMachine(event.machineId(), event.collectedAt());
+            bySite.computeIfAbsent(event.siteCode(), s -> new HashMap<>()).put(event.machineId(), event.collectedAt());
+        }
+        bySite.forEach((site, expected) -> eventually().until(() -> shown(site).entrySet().containsAll(
+                expected.entrySet())));
+    }
+
+    /** The machines of the site the service lists, and the lastSnapshotAt of each (those that reported). */
+    private static Map<String, Instant> shown(String site) {
+        Map<String, Instant> shown = new HashMap<>();
+        for (int page = 0; ; page++) {
+            JsonPath list = RestAssured.given().auth().oauth2(VIEWER_TOKEN).queryParam("site", site)
+                    .queryParam("size", LIST_SIZE).queryParam("page", page).get("/api/v1/machines")
+                    .then().statusCode(200).extract().jsonPath();
+            List<Map<String, Object>> items = list.getList("items");
+            for (Map<String, Object> item : items) {
+                if (item.get("lastSnapshotAt") != null) {
+                    shown.put((String) item.get("machineId"), Instant.parse((String) item.get("lastSnapshotAt")));
+                }
+            }
+            if (items.size() < LIST_SIZE) {
+                return shown;
+            }
         }
     }
 }

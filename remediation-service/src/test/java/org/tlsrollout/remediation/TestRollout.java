@@ -1,8 +1,7 @@
 package org.tlsrollout.remediation;
 
-import static org.awaitility.Awaitility.await;
 import static org.tlsrollout.remediation.TestEstate.OPERATOR_TOKEN;
-import static org.tlsrollout.remediation.TestEstate.PATIENCE;
+import static org.tlsrollout.remediation.TestEstate.eventually;
 import static org.tlsrollout.remediation.TestEstate.VIEWER_TOKEN;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -172,7 +171,7 @@ public final class TestRollout {
     }
 
     public static void awaitWaveState(String id, String state) {
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+        eventually().pollInterval(Duration.ofMillis(100))
                 .until(() -> state.equals(wave(id).getString("state")));
     }
 
@@ -187,7 +186,7 @@ public final class TestRollout {
 
     /** The single job the machine is served (waiting for it). */
     public static Map<String, String> awaitJob(String machineId) {
-        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+        return eventually().pollInterval(Duration.ofMillis(100))
                 .until(() -> poll(machineId), jobs -> !jobs.isEmpty()).get(0);
     }
 
@@ -204,7 +203,7 @@ public final class TestRollout {
 
     /** Waits until exactly {@code n} of these machines are served a job, and returns them. */
     public static List<String> awaitWithJobs(List<String> machineIds, int n) {
-        return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+        return eventually().pollInterval(Duration.ofMillis(100))
                 .until(() -> withJobs(machineIds), with -> with.size() == n);
     }
 

@@ -105,6 +105,11 @@ public class OutboxRelay {
      * @return how many events were published and deleted
      */
     public int relay() {
+        return relay(config.batchSize());
+    }
+
+    /** {@link #relay()} in batches of up to {@code maxEvents} events (tests: many small batches, one after another). */
+    int relay(int maxEvents) {
         lock.lock();
         try {
             int total = 0;
@@ -112,7 +117,7 @@ public class OutboxRelay {
             while (more && !stopping) {
                 Batch batch = QuarkusTransaction.requiringNew()
                         .timeout((int) config.publishTimeout().toSeconds() + 30)
-                        .call(this::relayBatch);
+                        .call(() -> relayBatch(maxEvents));
                 total += batch.events().size();
                 more = batch.more();
             }
@@ -122,9 +127,9 @@ public class OutboxRelay {
         }
     }
 
-    private Batch relayBatch() throws SQLException {
+    private Batch relayBatch(int maxEvents) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            Batch batch = claim(connection, config.batchSize());
+            Batch batch = claim(connection, maxEvents);
             if (batch.rowIds().isEmpty()) {
                 return batch;
             }

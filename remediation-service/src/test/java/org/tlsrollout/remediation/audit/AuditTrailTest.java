@@ -1,9 +1,8 @@
 package org.tlsrollout.remediation.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.tlsrollout.remediation.TestEstate.OPERATOR_TOKEN;
-import static org.tlsrollout.remediation.TestEstate.PATIENCE;
+import static org.tlsrollout.remediation.TestEstate.eventually;
 import static org.tlsrollout.remediation.TestEstate.VIEWER_TOKEN;
 import static org.tlsrollout.remediation.TestEstate.newMachineId;
 import static org.tlsrollout.remediation.TestEstate.newSite;
@@ -102,7 +101,7 @@ class AuditTrailTest {
         String name = "refused " + UUID.randomUUID();
         Map<String, Object> invalid = waveRequest(Phase.CLIENTS, site, 2.0, "name", name);
         postWave(invalid).then().statusCode(400);
-        await().atMost(PATIENCE).until(() -> audit(Map.of("target", "wave", "action", "WAVE_CREATE")).stream()
+        eventually().until(() -> audit(Map.of("target", "wave", "action", "WAVE_CREATE")).stream()
                 .anyMatch(e -> String.valueOf(e.get("detail")).contains("/maxFailureRate")));
         Map<String, Object> refused = audit(Map.of("target", "wave", "action", "WAVE_CREATE")).get(0);
         assertThat(refused).containsEntry("outcome", "REFUSED").containsEntry("status", 400)
@@ -145,7 +144,7 @@ class AuditTrailTest {
                 .then().statusCode(403);
 
         // A refusal decided before the resource ran (the role check) may be written just after the answer.
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(summary("machine/" + machineId)).containsExactly(
+        eventually().untilAsserted(() -> assertThat(summary("machine/" + machineId)).containsExactly(
                 "MACHINE_RETIRE DONE 200", "MACHINE_UNRETIRE DONE 200", "MACHINE_RETIRE REFUSED 403"));
         assertThat(auditOf("machine/" + machineId).get(0)).containsEntry("actor", "viewer");
         assertThat(summary("machine/" + unknown)).containsExactly("MACHINE_RETIRE REFUSED 404");
@@ -159,7 +158,7 @@ class AuditTrailTest {
     void theServicesOwnEventsArePublishedKeyedByTarget() {
         String id = createWave(waveRequest(Phase.CLIENTS, newSite(), 0.1));
         String eventId = (String) auditOf("wave/" + id).get(0).get("eventId");
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> TopicRecords.all(Topics.AUDIT)
+        eventually().pollInterval(Duration.ofMillis(200)).until(() -> TopicRecords.all(Topics.AUDIT)
                 .stream().anyMatch(r -> eventId.equals(TestEstate.header(r, "ce_id"))));
         ConsumerRecord<String, String> published = TopicRecords.all(Topics.AUDIT).stream()
                 .filter(r -> eventId.equals(TestEstate.header(r, "ce_id"))).findFirst().orElseThrow();
@@ -181,13 +180,13 @@ class AuditTrailTest {
         String strangerId = UUID.randomUUID().toString();
         TestEstate.send(List.of(record(strangerId, Topics.EVALUATION_EVENT_TYPE, agent, "{}")));
 
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> !auditOf(agent).isEmpty());
+        eventually().pollInterval(Duration.ofMillis(200)).until(() -> !auditOf(agent).isEmpty());
         Map<String, Object> listed = auditOf(agent).get(0);
         assertThat(listed).containsEntry("eventId", reset.eventId()).containsEntry("actor", "alice")
                 .containsEntry("service", "collector-service").containsEntry("action", "AGENT_IDENTITY_RESET")
                 .containsEntry("outcome", "DONE").containsEntry("status", 200);
         assertThat(Instant.parse((String) listed.get("at"))).isEqualTo(reset.at());
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> TopicRecords.all(Topics.dlq(Topics.AUDIT))
+        eventually().pollInterval(Duration.ofMillis(200)).until(() -> TopicRecords.all(Topics.dlq(Topics.AUDIT))
                 .stream().anyMatch(r -> strangerId.equals(TestEstate.header(r, "ce_id"))));
         assertThat(auditOf(agent)).hasSize(1);
     }

@@ -7,7 +7,6 @@ import static org.tlsrollout.remediation.TestRollout.waveRequest;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import java.util.List;
@@ -22,9 +21,12 @@ import org.tlsrollout.remediation.TestRollout;
 /**
  * Named operators (issue 18): an operator signed in through OpenID Connect (tokens of a local issuer, verified against
  * its JWKS document over HTTP) creates a wave that names them in createdBy, its history and the audit trail.
+ * <p>
+ * The issuer is a resource of the whole test run (not a test profile, which would start Quarkus once more): it only
+ * signs in tokens of its own issuer, so the other tests' shared and agent tokens are checked as before.
  */
 @QuarkusTest
-@TestProfile(OidcTestIssuer.Profile.class)
+@QuarkusTestResource(value = OidcTestIssuer.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 class NamedOperatorTest {

@@ -2,9 +2,8 @@ package org.tlsrollout.remediation.messaging;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
-import static org.tlsrollout.remediation.TestEstate.PATIENCE;
+import static org.tlsrollout.remediation.TestEstate.eventually;
 import static org.tlsrollout.remediation.TestEstate.allPhases;
 import static org.tlsrollout.remediation.TestEstate.awaitConsumed;
 import static org.tlsrollout.remediation.TestEstate.awaitMachine;
@@ -189,7 +188,7 @@ class EvaluationFlowTest {
                 record(after)));
 
         awaitMachines(after);
-        ConsumerRecord<String, String> dead = await().atMost(PATIENCE).until(
+        ConsumerRecord<String, String> dead = eventually().until(
                 () -> deadLetters().stream().filter(r -> badKey.equals(r.key())).findFirst().orElse(null),
                 r -> r != null);
         assertThat(dead.value()).isEqualTo(badValue);
@@ -211,7 +210,7 @@ class EvaluationFlowTest {
         get("/api/v1/machines/" + wrongType.machineId()).then().statusCode(404);
         get("/api/v1/machines/" + badKey).then().statusCode(404);
         // And one without any ce_type.
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(deadLetters()).anySatisfy(r -> {
+        eventually().untilAsserted(() -> assertThat(deadLetters()).anySatisfy(r -> {
             assertThat(r.key()).isEqualTo(untyped.machineId());
             assertThat(header(r, "dead-letter-reason")).startsWith("the record has no ce_type header");
         }));
@@ -267,7 +266,7 @@ class EvaluationFlowTest {
         send(List.of(record(before), record(refused), record(after)));
 
         awaitMachines(before, after);
-        ConsumerRecord<String, String> dead = await().atMost(PATIENCE).until(
+        ConsumerRecord<String, String> dead = eventually().until(
                 () -> deadLetters().stream().filter(r -> machine.equals(r.key())).findFirst().orElse(null),
                 r -> r != null);
         assertThat(header(dead, "dead-letter-reason")).startsWith("the database refuses this evaluation");
@@ -284,7 +283,7 @@ class EvaluationFlowTest {
             execute("ALTER TABLE machine RENAME TO machine_away");
             send(first, second);
             // The listener tried, failed, and waits: readiness says so.
-            await().atMost(PATIENCE).untilAsserted(() -> RestAssured.get("/q/health/ready").then().statusCode(503)
+            eventually().untilAsserted(() -> RestAssured.get("/q/health/ready").then().statusCode(503)
                     .body("checks.find { it.name == 'evaluation-ingest' }.status", is("DOWN")));
         } finally {
             execute("ALTER TABLE IF EXISTS machine_away RENAME TO machine");
@@ -293,7 +292,7 @@ class EvaluationFlowTest {
         assertThat(get("/api/v1/machines/" + second.machineId()).jsonPath().getString("phases.VERIFY"))
                 .isEqualTo("NONCOMPLIANT");
         assertThat(deadLetters()).noneMatch(r -> r.key() != null && r.key().startsWith("outage-"));
-        await().atMost(PATIENCE).untilAsserted(() -> RestAssured.get("/q/health/ready").then().statusCode(200));
+        eventually().untilAsserted(() -> RestAssured.get("/q/health/ready").then().statusCode(200));
     }
 
     private void execute(String sql) throws SQLException {

@@ -1,8 +1,7 @@
 package org.tlsrollout.remediation.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.tlsrollout.remediation.TestEstate.PATIENCE;
+import static org.tlsrollout.remediation.TestEstate.eventually;
 import static org.tlsrollout.remediation.TestEstate.allPhases;
 import static org.tlsrollout.remediation.TestEstate.awaitMachines;
 import static org.tlsrollout.remediation.TestEstate.evaluation;
@@ -117,7 +116,7 @@ class RolloutMetricsTest {
         awaitMachines(machine);
 
         // remediation.metrics-refresh is 1s in the test profile; nothing here calls refresh().
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(
+        eventually().untilAsserted(() -> assertThat(
                 value(samples(RestAssured.get("/q/metrics").asString()), site, Phase.CLIENTS, PhaseState.UNKNOWN))
                 .isEqualTo(1.0));
     }
@@ -215,7 +214,7 @@ class RolloutMetricsTest {
         double before = first(dead, RestAssured.get("/q/metrics").asString());
         String key = newMachineId("dlq");
         TestEstate.send(List.of(TestEstate.record(null, key, "{ not an evaluation")));
-        await().atMost(PATIENCE).untilAsserted(() ->
+        eventually().untilAsserted(() ->
                 assertThat(first(dead, RestAssured.get("/q/metrics").asString())).isEqualTo(before + 1));
     }
 

@@ -3,8 +3,7 @@ package org.tlsrollout.remediation.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-import static org.tlsrollout.remediation.TestEstate.PATIENCE;
+import static org.tlsrollout.remediation.TestEstate.eventually;
 import static org.tlsrollout.remediation.TestEstate.header;
 import static org.tlsrollout.remediation.TestEstate.newSite;
 import static org.tlsrollout.remediation.TestRollout.awaitJob;
@@ -19,6 +18,7 @@ import static org.tlsrollout.remediation.TestRollout.waveRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -68,6 +68,11 @@ class OutboxTest {
     @Inject
     WaveEngine engine;
 
+    @Inject
+    Scheduler scheduler;
+
+    private static final String RELAY_JOB = "outbox-relay";
+
     @Test
     void jobEventsReachTheTopicAsBinaryCloudEventsKeyedByMachine() {
         String site = newSite();
@@ -76,7 +81,7 @@ class OutboxTest {
         Map<String, String> job = awaitJob(machine);
         report(machine, job.get("jobId"), "SUCCEEDED");
 
-        List<ConsumerRecord<String, String>> records = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+        List<ConsumerRecord<String, String>> records = eventually().pollInterval(Duration.ofMillis(200))
                 .until(() -> eventsOf(machine), r -> r.size() >= 2);
         assertThat(records).hasSize(2);
         JsonNode issued = json(records.get(0).value());
@@ -103,7 +108,7 @@ class OutboxTest {
             assertThat(event.path("at").asText()).isNotBlank();
         }
         assertThat(succeeded.path("detail").asText()).isEqualTo("succeeded in the test");
-        await().atMost(PATIENCE).until(() -> outboxRowsOf(machine) == 0);
+        eventually().until(() -> outboxRowsOf(machine) == 0);
     }
 
     @Test
@@ -112,9 +117,9 @@ class OutboxTest {
         String machine = seedClientsToFix("dup", site, 1).get(0);
         createWave(waveRequest(Phase.CLIENTS, site, 0.5));
         awaitJob(machine);
-        ConsumerRecord<String, String> delivered = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+        ConsumerRecord<String, String> delivered = eventually().pollInterval(Duration.ofMillis(200))
                 .until(() -> eventsOf(machine), r -> r.size() == 1).get(0);
-        await().atMost(PATIENCE).until(() -> outboxRowsOf(machine) == 0);
+        eventually().until(() -> outboxRowsOf(machine) == 0);
 
         // The relay crashed after Kafka acknowledged the event and before its delete committed: the row is back.
         insertOutboxRow(machine, header(delivered, "ce_id"), delivered.value());
@@ -190,7 +195,7 @@ class OutboxTest {
         awaitWithJobs(machines, 2);
         assertThat(count("SELECT count(*) FROM job WHERE wave_id = ?", waveId)).isEqualTo(2);
         assertThat(seqs(machines).values()).containsOnly(1L);
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        eventually().pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             for (String m : machines) {
                 assertThat(eventsOf(m)).hasSize(1);
             }
@@ -221,7 +226,7 @@ class OutboxTest {
         }
         relay.relay();
 
-        List<ConsumerRecord<String, String>> published = await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+        List<ConsumerRecord<String, String>> published = eventually().pollInterval(Duration.ofMillis(200))
                 .until(() -> TopicRecords.all(Topics.JOB_EVENTS).stream()
                         .filter(r -> r.key() != null && r.key().startsWith(run)).toList(), r -> r.size() >= 5);
         assertThat(published).hasSize(5);
@@ -280,7 +285,8 @@ class OutboxTest {
      * that for an emitter's Uni), the commit could find that thread still inside the transaction and fail
      * ("ARJUNA012094: Commit ... invoked while multiple threads active", quarkusio/quarkus#39098, about once in
      * a thousand commits): the batch, already on Kafka, would be rolled back and published again. So many small
-     * batches, relayed one after the other, must all commit the first time.
+     * batches, relayed one after the other, must all commit the first time. The rows are written at once and relayed
+     * a row a batch (each batch its own transaction), with the scheduled relay paused: every commit is this test's.
      */
     @Test
     void everyBatchCommitsOnceKafkaAcknowledgedIt() throws SQLException {
@@ -288,19 +294,25 @@ class OutboxTest {
         String key = "commit-" + UUID.randomUUID();
         int failed = 0;
         String firstFailure = null;
-        for (int i = 0; i < batches; i++) {
-            insertOutboxRow(key, key + "-" + i, "{}");
-            try {
-                relay.relay();
-            } catch (RuntimeException e) {
-                failed++;
-                firstFailure = firstFailure == null ? e.toString() : firstFailure;
+        scheduler.pause(RELAY_JOB);
+        try {
+            relay.relay(); // waits for a scheduled pass still under way (the relay's lock), publishes what it left
+            insertOutboxRows(key, batches);
+            for (int attempt = 0; attempt < batches && outboxRowsOf(key) > 0; attempt++) {
+                try {
+                    relay.relay(1);
+                } catch (RuntimeException e) {
+                    failed++;
+                    firstFailure = firstFailure == null ? e.toString() : firstFailure;
+                }
             }
+        } finally {
+            scheduler.resume(RELAY_JOB);
         }
         assertThat(failed).as("relay batches that failed to commit after Kafka took them (first: %s)", firstFailure)
                 .isZero();
         assertThat(outboxRowsOf(key)).isZero();
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
+        eventually().pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(eventsOf(key)).hasSize(batches));
     }
 
@@ -320,14 +332,32 @@ class OutboxTest {
     /** A row of one event, as {@link Outbox#add} writes it. */
     private void insertOutboxRow(String key, String eventId, String payload) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(Outbox.INSERT)) {
-            insert.setString(1, Topics.JOB_EVENTS);
-            insert.setString(2, Topics.JOB_EVENT_TYPE);
-            insert.setInt(3, 1);
-            insert.setArray(4, c.createArrayOf("text", new String[] {key}));
-            insert.setArray(5, c.createArrayOf("text", new String[] {eventId}));
-            insert.setArray(6, c.createArrayOf("text", new String[] {payload}));
+            addOutboxRow(c, insert, key, eventId, payload);
             insert.executeUpdate();
         }
+    }
+
+    /** {@code n} rows of one event each ({@code key-0} ... ), in this order, in one transaction. */
+    private void insertOutboxRows(String key, int n) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(Outbox.INSERT)) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < n; i++) {
+                addOutboxRow(c, insert, key, key + "-" + i, "{}");
+                insert.addBatch();
+            }
+            insert.executeBatch();
+            c.commit();
+        }
+    }
+
+    private static void addOutboxRow(Connection c, PreparedStatement insert, String key, String eventId, String payload)
+            throws SQLException {
+        insert.setString(1, Topics.JOB_EVENTS);
+        insert.setString(2, Topics.JOB_EVENT_TYPE);
+        insert.setInt(3, 1);
+        insert.setArray(4, c.createArrayOf("text", new String[] {key}));
+        insert.setArray(5, c.createArrayOf("text", new String[] {eventId}));
+        insert.setArray(6, c.createArrayOf("text", new String[] {payload}));
     }
 
     private long outboxRowsOf(String machine) throws SQLException {

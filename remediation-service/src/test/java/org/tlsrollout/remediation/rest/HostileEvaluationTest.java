@@ -1,8 +1,7 @@
 package org.tlsrollout.remediation.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.tlsrollout.remediation.TestEstate.PATIENCE;
+import static org.tlsrollout.remediation.TestEstate.eventually;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -55,7 +54,7 @@ class HostileEvaluationTest {
         TestEstate.awaitMachines(events.toArray(EvaluationEvent[]::new));
 
         String waveId = TestRollout.createWave(TestRollout.waveRequest(Phase.CLIENTS, site, 1.0));
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+        eventually().pollInterval(Duration.ofMillis(100))
                 .until(() -> TestRollout.wave(waveId).getInt("counts.skipped") == hostile.size());
         assertThat(TestRollout.awaitJob(good.machineId())).containsKey("jws");
         assertThat(TestRollout.wave(waveId).getInt("counts.issued")).isEqualTo(1);

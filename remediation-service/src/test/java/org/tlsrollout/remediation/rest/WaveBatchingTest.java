@@ -226,9 +226,7 @@ class WaveBatchingTest {
                     .body("status", is(409))
                     .body("detail", org.hamcrest.Matchers.containsString("CANCELLED"));
         }
-        // A running wave cannot be resumed.
-        String running = createWave(waveRequest(Phase.CLIENTS, TestEstate.newSite(), 0.5));
-        waveAction(running, "resume").then().statusCode(409);
+        // Which state allows which action (a RUNNING wave is not resumed, ...): WaveStateTest, plain.
         waveAction("no-such-wave", "pause").then().statusCode(404);
         assertThat(first).hasSize(2);
     }
