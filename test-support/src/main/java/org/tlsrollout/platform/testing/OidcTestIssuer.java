@@ -2,13 +2,11 @@ package org.tlsrollout.platform.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.JsonWebKeySet;
@@ -24,8 +22,9 @@ import org.jose4j.lang.JoseException;
 /**
  * A local OpenID Connect issuer for the tests: an RSA key of its own, whose JWKS document a JDK HTTP server serves on
  * 127.0.0.1 (loopback http is accepted as trusted), and tokens it signs as a provider would (preferred_username, roles
- * in claim {@code roles}). As a test resource it sets {@code tlsrollout.auth.oidc.*}: through {@link Profile}, or
- * {@code @QuarkusTestResource(value = OidcTestIssuer.class, restrictToAnnotatedClass = true)}.
+ * in claim {@code roles}). As a test resource it sets {@code tlsrollout.auth.oidc.*}; registered for the whole test run
+ * ({@code restrictToAnnotatedClass = false}) it costs no second start of the application, and the shared tokens stay
+ * on beside it.
  */
 public class OidcTestIssuer implements QuarkusTestResourceLifecycleManager {
     public static final String ISSUER = "https://login.example.test/realms/estate";
@@ -37,14 +36,6 @@ public class OidcTestIssuer implements QuarkusTestResourceLifecycleManager {
     private static final String KEY_PROPERTY = "tlsrollout.test.oidc.key";
 
     private HttpServer server;
-
-    /** The test profile that signs operators in through this issuer (shared tokens stay on too). */
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(OidcTestIssuer.class));
-        }
-    }
 
     @Override
     public Map<String, String> start() {
