@@ -127,9 +127,9 @@ final class CpuSplit implements Demo.Steps {
         }
         row(out, "all steps", whole, names);
         for (Map.Entry<String, Step> e : steps.entrySet()) {
-            out.printf(Locale.ROOT, "  %s%n", verdict(e.getKey(), e.getValue()));
+            out.printf(Locale.ROOT, "  %s%n", verdict(e.getKey(), e.getValue(), cores));
         }
-        out.printf(Locale.ROOT, "  %s%n", verdict("all steps", whole));
+        out.printf(Locale.ROOT, "  %s%n", verdict("all steps", whole, cores));
     }
 
     private void row(PrintStream out, String step, Step s, List<String> names) {
@@ -143,7 +143,7 @@ final class CpuSplit implements Demo.Steps {
      * Who used the CPU in a step: with the cores nearly all busy (90%), the larger of the simulator and the system
      * (the services, Kafka and PostgreSQL) is the limit; otherwise neither is, and the step waited (rounds, batches).
      */
-    String verdict(String step, Step s) {
+    static String verdict(String step, Step s, int cores) {
         double simulator = s.cpu().getOrDefault(SIMULATOR, 0.0);
         double system = s.system();
         double others = s.cpu().getOrDefault(OTHERS, 0.0);

@@ -26,13 +26,12 @@ final class SharedStack implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Running.class, k -> Running.start(),
+        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(Running.class, k -> Running.start(),
                 Running.class).stack;
     }
 
     /** The running stack and its state folder, both gone when JUnit closes the root context's store. */
-    @SuppressWarnings("deprecation") // CloseableResource: the interface that every JUnit 5 release closes
-    private record Running(Path home, TestStack stack) implements ExtensionContext.Store.CloseableResource {
+    private record Running(Path home, TestStack stack) implements AutoCloseable {
         static Running start() {
             try {
                 Path home = Files.createTempDirectory("tlsrollout-it-");
