@@ -16,9 +16,10 @@ import org.tlsrollout.cli.StackException;
 /**
  * B5: a simulated estate (100,000 machines, 4 sites; {@code --quick} 10,000) taken through the four phases by the
  * demo's driver ({@link Demo}) on a stack of its own, with the resident memory of every process sampled each
- * second. Figure: seconds from the first enrollment to the last phase done. Baseline, same run and stack: the
- * inventory step (every agent enrolls and reports its snapshot until remediation-service knows every machine);
- * ratio = whole rollout / inventory, i.e. how many inventories the four phases cost.
+ * second and the CPU time of each (the simulator in this JVM, the services, Kafka, PostgreSQL) read at each step's
+ * beginning and end ({@link CpuSplit}). Figure: seconds from the first enrollment to the last phase done. Baseline,
+ * same run and stack: the inventory step (every agent enrolls and reports its snapshot until remediation-service
+ * knows every machine); ratio = whole rollout / inventory, i.e. how many inventories the four phases cost.
  */
 public final class EstateRollout implements Benchmark {
     /**
@@ -62,7 +63,9 @@ public final class EstateRollout implements Benchmark {
                     });
                 }
             }, 0, 1, TimeUnit.SECONDS);
-            Demo demo = new Demo(bench.config, new Demo.Options(machines, sites, 0, 42, 512, 40, 0.05), out);
+            CpuSplit cpu = new CpuSplit(bench);
+            Demo demo = new Demo(bench.config, new Demo.Options(machines, sites, 0, 42, 512, 40, 0.05), out)
+                    .steps(cpu);
             long started = System.nanoTime();
             int exit;
             try {
@@ -87,6 +90,7 @@ public final class EstateRollout implements Benchmark {
                 out.printf(Locale.ROOT, "peak RSS of a service: %d MB%n", peak.entrySet().stream()
                         .filter(e -> e.getKey() != Component.KAFKA).mapToLong(Map.Entry::getValue).max().orElse(0) / 1024);
             }
+            cpu.print(out);
             if (exit != 0) {
                 throw new StackException("B5: the rollout did not finish (see above); logs in " + bench.config.logs());
             }

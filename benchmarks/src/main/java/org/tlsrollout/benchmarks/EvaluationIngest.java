@@ -8,22 +8,19 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.tlsrollout.cli.Component;
 import org.tlsrollout.cli.StackConfig;
 import org.tlsrollout.cli.StackException;
+import org.tlsrollout.cli.TopicReader;
 import org.tlsrollout.contracts.CloudEvents;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.Topics;
@@ -33,7 +30,7 @@ import org.tlsrollout.platform.kafka.KafkaPrincipals;
  * B7: evaluations from Kafka into PostgreSQL. 100,000 evaluations of {@link Win7Client} (--quick: 20,000) are
  * published as rules-service publishes them while remediation-service (warmed up by a fifth as many first) consumes
  * and stores them; the figure is from the first record sent to the last row stored. The baseline of the same run: a
- * bare Kafka consumer reading those records, nothing else.
+ * bare Kafka consumer reading those records ({@link TopicReader}), nothing else.
  */
 final class EvaluationIngest implements Benchmark {
     static final String HEAP = "-Xmx512m";
@@ -126,35 +123,27 @@ final class EvaluationIngest implements Benchmark {
         }
     }
 
-    /** A consumer of its own group reads the topic from its start until it has seen the run's {@code n} records. */
-    private static double bareConsumer(StackConfig config, String run, int n) {
-        Properties props = new Properties();
-        props.putAll(config.kafkaClient(KafkaPrincipals.ADMIN)); // a group of its own, outside the services' ACLs
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "b7-bare-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(Topics.EVALUATIONS));
-            int seen = 0;
-            long t0 = 0;
-            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            while (seen < n) {
-                if (System.nanoTime() > deadline) {
-                    throw new StackException("the bare consumer read " + seen + " of " + n + " records in 5 minutes");
-                }
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (t0 == 0) {
-                        t0 = System.nanoTime();
-                    }
-                    if (r.key() != null && r.key().startsWith(run + "-") && r.value().length() > 0) {
-                        seen++;
-                    }
-                }
+    /**
+     * A bare consumer reads the topic from its start to its end (the warm-up's records, then the run's {@code n});
+     * the rate is the run's records over the time from the first record read to the last.
+     */
+    private static double bareConsumer(StackConfig config, String run, int n) throws java.io.IOException {
+        java.util.Map<String, Object> client = new java.util.HashMap<>(config.kafkaClient(KafkaPrincipals.ADMIN));
+        client.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        long[] firstAndLast = {0, 0};
+        int[] seen = {0};
+        TopicReader.readAll(client, Topics.EVALUATIONS, Duration.ofMinutes(5), r -> {
+            firstAndLast[1] = System.nanoTime();
+            if (firstAndLast[0] == 0) {
+                firstAndLast[0] = firstAndLast[1];
             }
-            return n / ((System.nanoTime() - t0) / 1e9);
+            if (r.key() != null && r.key().startsWith(run + "-") && r.value().length() > 0) {
+                seen[0]++;
+            }
+        });
+        if (seen[0] < n) {
+            throw new StackException("the bare consumer read " + seen[0] + " of " + n + " records of the run");
         }
+        return n / ((firstAndLast[1] - firstAndLast[0]) / 1e9);
     }
 }

@@ -68,11 +68,39 @@ public final class Demo {
         this.out = out;
     }
 
+    /** Told as each step (the inventory, then each phase) begins and ends: benchmark B5 reads CPU times then. */
+    public interface Steps {
+        void begin(String step);
+
+        void end(String step);
+    }
+
+    private Steps steps = new Steps() {
+        @Override
+        public void begin(String step) {
+        }
+
+        @Override
+        public void end(String step) {
+        }
+    };
+
+    /** Who is told of each step's beginning and end (nobody unless set). */
+    public Demo steps(Steps steps) {
+        this.steps = steps;
+        return this;
+    }
+
     /** Seconds each step took, in order: {@code inventory}, then each phase that ran (for benchmark B5). */
     private final Map<String, Double> timings = new LinkedHashMap<>();
 
     public Map<String, Double> timings() {
         return java.util.Collections.unmodifiableMap(timings);
+    }
+
+    /** The codes of this run's sites (empty before {@link #run()}): what the run looked at and acted on. */
+    java.util.Set<String> sites() {
+        return java.util.Collections.unmodifiableSet(sites);
     }
 
     public int run() {
@@ -105,14 +133,18 @@ public final class Demo {
                     .caFile(config.tls() ? LocalTls.caFile(config) : null)
                     .build();
             SimulatedFleet fleet = SimulatedFleet.create(estate, agents, threads, options.failureRate(), false);
+            steps.begin("inventory");
             long step = System.nanoTime();
             postInventory(estate);
             inventory(fleet, estate.size());
             timings.put("inventory", (System.nanoTime() - step) / 1e9);
+            steps.end("inventory");
             for (Phase phase : Phase.values()) {
+                steps.begin(phase.name());
                 step = System.nanoTime();
                 boolean done = runPhase(fleet, phase);
                 timings.put(phase.name(), (System.nanoTime() - step) / 1e9);
+                steps.end(phase.name());
                 if (!done) {
                     break;
                 }

@@ -6,47 +6,71 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue #4's "done means": the demo takes a small estate through all four phases with nothing left over, and
  * under a 20% job failure rate a wave halts, the demo says so and exits non-zero, and no later batch got a job.
- * Each run has a stack of its own (the estate's machine ids do not depend on the seed). After the whole
- * rollout, every metric the Grafana dashboard queries is exported with the labels the query needs (issue #5).
- * The estate is posted as inventory first, with agentless machines the orphan gate waits for until the demo retires
- * them (issue 17).
+ * Both runs share one stack with LocalStackIT ({@link SharedStack}): each demo run reserves sites, and so machine
+ * ids, of its own, and each test looks at its own run's sites and waves only. After the whole rollout, every metric
+ * the Grafana dashboard queries is exported with the labels the query needs (issue #5). The estate is posted as
+ * inventory first, with agentless machines the orphan gate waits for until the demo retires them (issue 17).
  */
+@ExtendWith(SharedStack.class)
 class DemoIT {
+    static TestStack s;
+
+    @BeforeAll
+    static void up(TestStack shared) {
+        s = shared;
+    }
 
     @Test
-    void fourHundredMachinesOnThreeSitesGoThroughAllFourPhasesAndFillEveryDashboardPanel(@TempDir Path home) throws Exception {
-        try (TestStack s = TestStack.up(home)) {
-            ByteArrayOutputStream output = new ByteArrayOutputStream();
+    void fourHundredMachinesOnThreeSitesGoThroughAllFourPhasesAndFillEveryDashboardPanel() throws Exception {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Demo demo = new Demo(s.config, new Demo.Options(400, 3, 0.0, 42, 256, 40, 0.05),
+                new PrintStream(output, true, StandardCharsets.UTF_8));
 
-            int exit = new Demo(s.config, new Demo.Options(400, 3, 0.0, 42, 256, 40, 0.05),
-                    new PrintStream(output, true, StandardCharsets.UTF_8)).run();
+        int exit = demo.run();
 
-            assertThat(exit).as(output.toString(StandardCharsets.UTF_8)).isZero();
-            JsonNode totals = new RolloutApi(s.config.remediationUrl(), "it-viewer").get("/api/v1/progress").body()
-                    .path("totals");
+        assertThat(exit).as(output.toString(StandardCharsets.UTF_8)).isZero();
+        Set<String> sites = demo.sites();
+        assertThat(sites).hasSize(3);
+        JsonNode progress = new RolloutApi(s.config.remediationUrl(), "it-viewer").get("/api/v1/progress").body();
+        int seen = 0;
+        for (JsonNode site : progress.path("sites")) {
+            if (!sites.contains(site.path("siteCode").asText())) {
+                continue;
+            }
+            seen++;
             for (String phase : new String[] {"CLIENTS", "SITE_SYSTEMS", "VERIFY", "DISABLE_LEGACY"}) {
                 for (String state : new String[] {"NONCOMPLIANT", "UNKNOWN", "PENDING_RESTART"}) {
-                    assertThat(totals.path(phase).path(state).asLong()).as(phase + " " + state).isZero();
+                    assertThat(site.path("phases").path(phase).path(state).asLong())
+                            .as(site.path("siteCode").asText() + " " + phase + " " + state).isZero();
                 }
             }
-            String text = output.toString(StandardCharsets.UTF_8);
-            assertThat(text).contains("Every machine is done");
-            // Issue 17: the estate came first as inventory with an agentless machine a site; the gate refused
-            // DISABLE_LEGACY for them until the demo retired them, as an operator would.
-            assertThat(text).contains("Inventory from ConfigMgr posted").contains("the orphan gate refuses DISABLE_LEGACY");
-            JsonNode decommissioned = new RolloutApi(s.config.remediationUrl(), "it-viewer")
-                    .get("/api/v1/machines?neverReported=true&size=100").body().path("items");
-            assertThat(decommissioned).isNotEmpty();
-            decommissioned.forEach(m -> assertThat(m.path("retired").asBoolean()).as(m.toString()).isTrue());
-            assertEveryDashboardQueryFindsItsMetrics(s.config);
         }
+        assertThat(seen).as("the demo's sites in " + progress).isEqualTo(sites.size());
+        String text = output.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("Every machine is done");
+        // Issue 17: the estate came first as inventory with an agentless machine a site; the gate refused
+        // DISABLE_LEGACY for them until the demo retired them, as an operator would.
+        assertThat(text).contains("Inventory from ConfigMgr posted").contains("the orphan gate refuses DISABLE_LEGACY");
+        List<JsonNode> decommissioned = new ArrayList<>();
+        new RolloutApi(s.config.remediationUrl(), "it-viewer").get("/api/v1/machines?neverReported=true&size=100")
+                .body().path("items").forEach(m -> {
+                    if (sites.contains(m.path("siteCode").asText())) {
+                        decommissioned.add(m);
+                    }
+                });
+        assertThat(decommissioned).isNotEmpty();
+        decommissioned.forEach(m -> assertThat(m.path("retired").asBoolean()).as(m.toString()).isTrue());
+        assertEveryDashboardQueryFindsItsMetrics(s.config);
     }
 
     /** Each dashboard query's metrics are exported by a running service, with every label it filters or groups by. */
@@ -77,30 +101,33 @@ class DemoIT {
     }
 
     @Test
-    void aWaveHaltsUnderTwentyPercentFailuresAndNoLaterBatchGetsAJob(@TempDir Path home) throws Exception {
-        try (TestStack s = TestStack.up(home)) {
-            ByteArrayOutputStream output = new ByteArrayOutputStream();
+    void aWaveHaltsUnderTwentyPercentFailuresAndNoLaterBatchGetsAJob() throws Exception {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Demo demo = new Demo(s.config, new Demo.Options(300, 2, 0.2, 7, 256, 40, 0.05),
+                new PrintStream(output, true, StandardCharsets.UTF_8));
 
-            int exit = new Demo(s.config, new Demo.Options(300, 2, 0.2, 7, 256, 40, 0.05),
-                    new PrintStream(output, true, StandardCharsets.UTF_8)).run();
+        int exit = demo.run();
 
-            String text = output.toString(StandardCharsets.UTF_8);
-            assertThat(exit).as(text).isEqualTo(1);
-            assertThat(text).contains("HALTED").contains("no later batch got a job");
-            RolloutApi api = new RolloutApi(s.config.remediationUrl(), "it-viewer");
-            JsonNode waves = api.get("/api/v1/waves").body();
-            int halted = 0;
-            for (JsonNode wave : waves) {
-                if (wave.path("state").asText().equals("HALTED")) {
-                    halted++;
-                    // currentBatch counts from 1: the batches released so far, the halted one included.
-                    long released = (long) wave.path("batchSize").asInt() * wave.path("currentBatch").asInt();
-                    assertThat(wave.path("counts").path("issued").asLong()).as(wave.toString())
-                            .isLessThanOrEqualTo(released)
-                            .isLessThan(wave.path("counts").path("targeted").asLong());
-                }
+        String text = output.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(text).isEqualTo(1);
+        assertThat(text).contains("HALTED").contains("no later batch got a job");
+        RolloutApi api = new RolloutApi(s.config.remediationUrl(), "it-viewer");
+        JsonNode waves = api.get("/api/v1/waves").body();
+        int halted = 0;
+        for (JsonNode wave : waves) {
+            boolean ours = false;
+            for (JsonNode site : wave.path("sites")) {
+                ours |= demo.sites().contains(site.asText());
             }
-            assertThat(halted).isPositive();
+            if (ours && wave.path("state").asText().equals("HALTED")) {
+                halted++;
+                // currentBatch counts from 1: the batches released so far, the halted one included.
+                long released = (long) wave.path("batchSize").asInt() * wave.path("currentBatch").asInt();
+                assertThat(wave.path("counts").path("issued").asLong()).as(wave.toString())
+                        .isLessThanOrEqualTo(released)
+                        .isLessThan(wave.path("counts").path("targeted").asLong());
+            }
         }
+        assertThat(halted).isPositive();
     }
 }

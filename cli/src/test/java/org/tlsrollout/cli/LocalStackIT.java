@@ -26,9 +26,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -43,9 +43,12 @@ import org.tlsrollout.platform.kafka.KafkaPrincipals;
  * The whole system as `./tlsrollout up` runs it: a Kafka broker process and the three packaged services, on free
  * ports and a database of its own. A snapshot goes in over HTTP at the collector, through real Kafka (SASL/SCRAM,
  * each service as its own principal) and the rules, into PostgreSQL, and comes back out of remediation-service as
- * contract/examples/README.md states.
+ * contract/examples/README.md states. The checks leave the stack as they found it (machines of their own sites),
+ * so the stack is the one DemoIT uses too ({@link SharedStack}).
  */
+@ExtendWith(SharedStack.class)
 class LocalStackIT {
+    /** For the files the commands write (the stack's own state folder is SharedStack's). */
     @TempDir
     static Path home;
     static TestStack running;
@@ -54,17 +57,10 @@ class LocalStackIT {
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
-    static void up() throws IOException {
-        running = TestStack.up(home);
+    static void up(TestStack shared) {
+        running = shared;
         config = running.config;
         stack = running.stack;
-    }
-
-    @AfterAll
-    static void down() {
-        if (running != null) {
-            running.close();
-        }
     }
 
     static List<Arguments> examples() {
