@@ -24,7 +24,7 @@ import org.tlsrollout.platform.testing.OpenApiOperation;
  * enrollment (it checks the enrollment secret itself) and the JWKS need no token (api.md).
  */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 class EndpointAuthenticationTest {
     static final String VIEWER = "test-viewer-token";
     static final EndpointAuthentication AUTH = new EndpointAuthentication("collector-service",

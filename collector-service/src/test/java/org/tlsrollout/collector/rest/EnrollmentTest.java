@@ -48,8 +48,8 @@ import org.tlsrollout.platform.testing.PostgresTestResource;
  * snapshot checks that rely on it (the token's site, a collectedAt not in the future).
  */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
-@QuarkusTestResource(value = OidcTestIssuer.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = OidcTestIssuer.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 class EnrollmentTest {
     static final String OPERATOR = SnapshotResourceTest.OPERATOR;

@@ -8,12 +8,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import java.util.List;
 import java.util.Map;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.collector.enrollment.AgentIdentities;
 import org.tlsrollout.contracts.Examples;
 import org.tlsrollout.platform.net.FreePorts;
+import org.tlsrollout.platform.testing.PostgresTestResource;
 
 /**
  * api.md: "503 with Retry-After when Kafka cannot take it" — here no broker listens at all; and an identity reset
@@ -27,18 +29,29 @@ class KafkaUnavailableTest {
     AgentIdentities identities;
 
     public static class NoBroker implements QuarkusTestProfile {
+        /** Not the run's KafkaTestResource (its address would win over the one above): the database only. */
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(PostgresTestResource.class));
+        }
+
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "kafka.bootstrap.servers", "127.0.0.1:" + FreePorts.pick(),
-                    "mp.messaging.outgoing.snapshots.max.block.ms", "1000",
-                    "mp.messaging.outgoing.snapshots.request.timeout.ms", "1000",
-                    "mp.messaging.outgoing.snapshots.delivery.timeout.ms", "2000",
-                    "collector.intake.publish-timeout", "5s",
-                    "mp.messaging.outgoing.audit.max.block.ms", "1000",
-                    "mp.messaging.outgoing.audit.request.timeout.ms", "1000",
-                    "mp.messaging.outgoing.audit.delivery.timeout.ms", "2000",
-                    "collector.audit.publish-timeout", "5s");
+            return Map.ofEntries(
+                    Map.entry("kafka.bootstrap.servers", "127.0.0.1:" + FreePorts.pick()),
+                    Map.entry("mp.messaging.outgoing.snapshots.max.block.ms", "250"),
+                    Map.entry("mp.messaging.outgoing.snapshots.request.timeout.ms", "250"),
+                    Map.entry("mp.messaging.outgoing.snapshots.delivery.timeout.ms", "500"),
+                    Map.entry("collector.intake.publish-timeout", "5s"),
+                    Map.entry("mp.messaging.outgoing.audit.max.block.ms", "250"),
+                    Map.entry("mp.messaging.outgoing.audit.request.timeout.ms", "250"),
+                    Map.entry("mp.messaging.outgoing.audit.delivery.timeout.ms", "500"),
+                    Map.entry("collector.audit.publish-timeout", "5s"));
         }
     }
 

@@ -34,7 +34,7 @@ import org.tlsrollout.platform.testing.KafkaTestResource;
  * /api/v1/snapshots/import: every answer is below 500, and every refusal RFC 9457 problem details. A real broker takes what is valid.
  */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 class MutatedSnapshotsNeverGet5xxTest {
     static final Path CORPUS = Path.of("../contracts/src/test/resources/org/tlsrollout/contracts/SnapshotFuzzTestInputs/"
             + "anyDocumentValidatesOrNamesItsFieldErrors");

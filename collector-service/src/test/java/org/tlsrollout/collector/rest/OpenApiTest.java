@@ -15,7 +15,7 @@ import org.tlsrollout.platform.testing.KafkaTestResource;
 
 /** Every endpoint of api.md's collector table is described in /q/openapi: summary, answers (errors too), examples. */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 class OpenApiTest {
 
     @ParameterizedTest(name = "{0} {1}")

@@ -26,7 +26,7 @@ import org.tlsrollout.platform.testing.KafkaTestResource;
 
 /** api.md, collector-service: status codes, problem details, auth, and what reaches Kafka (a real broker). */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 class SnapshotResourceTest {
     static final String OPERATOR = "test-operator-token";
     static final String VIEWER = "test-viewer-token";

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.Security;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.platform.net.FreePorts;
+import org.tlsrollout.platform.testing.PostgresTestResource;
 import org.tlsrollout.platform.testing.TestCertificates;
 
 /**
@@ -71,6 +73,17 @@ class HttpsOnlyTest {
             // No broker: this test looks at the HTTP endpoint only.
             config.put("kafka.bootstrap.servers", "127.0.0.1:" + FreePorts.pick());
             return config;
+        }
+
+        /** Not the run's KafkaTestResource (its address would win over the one above): the database only. */
+        @Override
+        public boolean disableGlobalTestResources() {
+            return true;
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(PostgresTestResource.class));
         }
     }
 

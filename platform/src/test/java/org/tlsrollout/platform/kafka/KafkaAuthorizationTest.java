@@ -11,6 +11,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -68,25 +71,43 @@ class KafkaAuthorizationTest {
     }
 
     @Test
-    void aClientWithoutCredentialsGetsNoMetadataAndCanNeitherProduceNorConsume() {
+    void aClientWithoutCredentialsGetsNoMetadataAndCanNeitherProduceNorConsume() throws Exception {
         Map<String, Object> plaintext = refusedQuickly(Map.of());
 
-        try (Admin admin = Admin.create(with(plaintext, AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            assertThat(causes(catchThrowable(() -> admin.listTopics().names().get(30, TimeUnit.SECONDS))))
-                    .as("kcat -L without credentials").anyMatch(TimeoutException.class::isInstance);
-        }
-        assertThat(causes(catchThrowable(() -> RecordRoundTrip.send(bootstrapServers, plaintext, Topics.SNAPSHOTS, "m",
-                "{}")))).anyMatch(TimeoutException.class::isInstance);
-        try (KafkaConsumer<String, String> consumer = consumer(plaintext, null)) {
-            assertThat(causes(catchThrowable(() -> consumer.partitionsFor(Topics.SNAPSHOTS, REFUSAL_TIMEOUT))))
+        // Each refusal is a client timing out: the four are waited out side by side, not one after another.
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try {
+            Future<Throwable> listTopics = clients.submit(() -> {
+                try (Admin admin = Admin.create(with(plaintext, AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrapServers))) {
+                    return catchThrowable(() -> admin.listTopics().names().get(30, TimeUnit.SECONDS));
+                }
+            });
+            Future<Throwable> send = clients.submit(() -> catchThrowable(() -> RecordRoundTrip.send(bootstrapServers,
+                    plaintext, Topics.SNAPSHOTS, "m", "{}")));
+            Future<Throwable> partitionsFor = clients.submit(() -> {
+                try (KafkaConsumer<String, String> consumer = consumer(plaintext, null)) {
+                    return catchThrowable(() -> consumer.partitionsFor(Topics.SNAPSHOTS, REFUSAL_TIMEOUT));
+                }
+            });
+            Future<Throwable> describeAcls = clients.submit(() -> {
+                try (Admin admin = Admin.create(with(plaintext, AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG,
+                        "127.0.0.1:" + controllerPort))) {
+                    return catchThrowable(() -> admin.describeAcls(AclBindingFilter.ANY).values()
+                            .get(30, TimeUnit.SECONDS));
+                }
+            });
+
+            assertThat(causes(listTopics.get(60, TimeUnit.SECONDS))).as("kcat -L without credentials")
                     .anyMatch(TimeoutException.class::isInstance);
-        }
-        assertThat(snapshotRecordsAsAdmin()).as("nothing reached the topic").noneMatch("{}"::equals);
-        try (Admin admin = Admin.create(with(plaintext, AdminClientConfig.BOOTSTRAP_CONTROLLERS_CONFIG,
-                "127.0.0.1:" + controllerPort))) {
-            assertThat(causes(catchThrowable(() -> admin.describeAcls(AclBindingFilter.ANY).values()
-                    .get(30, TimeUnit.SECONDS)))).as("the controller's listener (KIP-919) without credentials")
+            assertThat(causes(send.get(60, TimeUnit.SECONDS))).anyMatch(TimeoutException.class::isInstance);
+            assertThat(causes(partitionsFor.get(60, TimeUnit.SECONDS))).anyMatch(TimeoutException.class::isInstance);
+            assertThat(snapshotRecordsAsAdmin()).as("nothing reached the topic").noneMatch("{}"::equals);
+            assertThat(causes(describeAcls.get(60, TimeUnit.SECONDS)))
+                    .as("the controller's listener (KIP-919) without credentials")
                     .anyMatch(TimeoutException.class::isInstance);
+        } finally {
+            clients.shutdownNow();
         }
     }
 
