@@ -5,17 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import java.util.List;
 import java.util.Map;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.collector.enrollment.AgentIdentities;
+import org.tlsrollout.collector.DatabaseOnlyProfile;
 import org.tlsrollout.contracts.Examples;
 import org.tlsrollout.platform.net.FreePorts;
-import org.tlsrollout.platform.testing.PostgresTestResource;
 
 /**
  * api.md: "503 with Retry-After when Kafka cannot take it" — here no broker listens at all; and an identity reset
@@ -28,18 +26,7 @@ class KafkaUnavailableTest {
     @Inject
     AgentIdentities identities;
 
-    public static class NoBroker implements QuarkusTestProfile {
-        /** Not the run's KafkaTestResource (its address would win over the one above): the database only. */
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(PostgresTestResource.class));
-        }
-
+    public static class NoBroker extends DatabaseOnlyProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.ofEntries(

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.Security;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +28,8 @@ import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tlsrollout.collector.DatabaseOnlyProfile;
 import org.tlsrollout.platform.net.FreePorts;
-import org.tlsrollout.platform.testing.PostgresTestResource;
 import org.tlsrollout.platform.testing.TestCertificates;
 
 /**
@@ -55,7 +53,7 @@ class HttpsOnlyTest {
     static final String GCM = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
 
     /** The settings docker-compose.yml gives every service as QUARKUS_* environment variables. */
-    public static class HttpsOnly implements QuarkusTestProfile {
+    public static class HttpsOnly extends DatabaseOnlyProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             TestCertificates.make(CERTS);
@@ -73,17 +71,6 @@ class HttpsOnlyTest {
             // No broker: this test looks at the HTTP endpoint only.
             config.put("kafka.bootstrap.servers", "127.0.0.1:" + FreePorts.pick());
             return config;
-        }
-
-        /** Not the run's KafkaTestResource (its address would win over the one above): the database only. */
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(PostgresTestResource.class));
         }
     }
 
