@@ -48,8 +48,9 @@ import org.tlsrollout.remediation.wave.WaveEngine;
  * parts on the signer's threads (every core) while this thread stores the parts already done; a target with
  * nothing to do, or whose job the allowlist refuses (values included; the configured later rollups allowed), or
  * that an evaluation asks an action its rule's catalog does not name for, is SKIPPED with the reason;</li>
- * <li>the jobs are inserted with {@code ON CONFLICT (wave_id, machine_id, batch) DO NOTHING} and their ISSUED events
- * go to the outbox, only for the rows actually inserted;</li>
+ * <li>the jobs are stored by one {@code COPY} (the job rows found in 1. are not issued again; the wave's row lock,
+ * held by every issuer of the wave, keeps another from storing one meanwhile, and {@code job_once_per_batch} would
+ * fail the whole chunk rather than store a second), and their ISSUED events go to the outbox;</li>
  * <li>the targets are marked ISSUED or SKIPPED.</li>
  * </ol>
  * Everything commits together or not at all: a crash before the commit leaves the targets PENDING and nothing
