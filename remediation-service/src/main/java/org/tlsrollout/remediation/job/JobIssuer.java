@@ -92,6 +92,9 @@ public class JobIssuer {
             WHERE t.wave_id = ? AND t.machine_id = u.machine_id
             """;
 
+    /** Characters of COPY rows sent at once: small buffers, not one of megabytes per part (a large heap object). */
+    private static final int COPY_BUFFER = 32_768;
+
     /** Jobs signed per part: the first part is stored while the next ones are signed. */
     static final int SIGNING_PART = 200;
 
@@ -148,25 +151,24 @@ public class JobIssuer {
         List<JobClaims> claims = new ArrayList<>(found.size());
         List<CompletableFuture<List<Prepared>>> parts = signer.inParts(found, SIGNING_PART,
                 target -> prepare(wave, target, rolledBack.get(target.machineId()), iat, exp));
-        CopyIn copy = null;
+        CopyIn copy = found.isEmpty() ? null : c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_JOBS);
         try {
             Fixed fixed = new Fixed(wave.id(), wave.currentBatch(), wave.phase().name(), signer.kid(), iat, exp);
+            StringBuilder rows = new StringBuilder(COPY_BUFFER + 8_192);
             for (CompletableFuture<List<Prepared>> part : parts) {
-                StringBuilder rows = new StringBuilder(SIGNING_PART * 5_000);
                 for (Prepared p : done(part)) {
                     if (p.skipped() != null) {
                         marks.put(p.machineId(), new String[] {"SKIPPED", p.skipped()});
                     } else {
                         claims.add(p.claims());
                         copyRow(rows, p, fixed);
+                        if (rows.length() >= COPY_BUFFER) {
+                            send(copy, rows);
+                        }
                     }
                 }
                 if (!rows.isEmpty()) {
-                    if (copy == null) {
-                        copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_JOBS);
-                    }
-                    byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
-                    copy.writeToCopy(bytes, 0, bytes.length);
+                    send(copy, rows);
                 }
             }
             long stored = copy == null ? 0 : copy.endCopy();
@@ -365,6 +367,13 @@ public class JobIssuer {
         escape(out, p.jws());
         out.append("\tISSUED\t").append(p.restart() ? 't' : 'f').append('\t').append(f.iat()).append('\t')
                 .append(f.exp()).append('\n');
+    }
+
+    /** Sends the rows to the chunk's COPY and empties the buffer. */
+    private static void send(CopyIn copy, StringBuilder rows) throws SQLException {
+        byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+        copy.writeToCopy(bytes, 0, bytes.length);
+        rows.setLength(0);
     }
 
     private static String escape(String value) {
