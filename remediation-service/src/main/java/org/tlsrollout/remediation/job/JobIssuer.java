@@ -3,12 +3,12 @@ package org.tlsrollout.remediation.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.tlsrollout.contracts.JobClaims;
 import org.tlsrollout.contracts.JobEvent;
 import org.tlsrollout.contracts.Json;
@@ -46,8 +48,9 @@ import org.tlsrollout.remediation.wave.WaveEngine;
  * parts on the signer's threads (every core) while this thread stores the parts already done; a target with
  * nothing to do, or whose job the allowlist refuses (values included; the configured later rollups allowed), or
  * that an evaluation asks an action its rule's catalog does not name for, is SKIPPED with the reason;</li>
- * <li>the jobs are inserted with {@code ON CONFLICT (wave_id, machine_id, batch) DO NOTHING} and their ISSUED events
- * go to the outbox, only for the rows actually inserted;</li>
+ * <li>the jobs are stored by one {@code COPY} (the job rows found in 1. are not issued again; the wave's row lock,
+ * held by every issuer of the wave, keeps another from storing one meanwhile, and {@code job_once_per_batch} would
+ * fail the whole chunk rather than store a second), and their ISSUED events go to the outbox;</li>
  * <li>the targets are marked ISSUED or SKIPPED.</li>
  * </ol>
  * Everything commits together or not at all: a crash before the commit leaves the targets PENDING and nothing
@@ -74,22 +77,23 @@ public class JobIssuer {
             FROM bumped b JOIN machine m ON m.machine_id = b.machine_id
             """;
 
-    static final String INSERT_JOBS = """
-            INSERT INTO job (id, wave_id, machine_id, batch, seq, phase, site_code, rules, actions, kid, jws, state,
-                restart, issued_at, expires_at)
-            SELECT u.id, ?, u.machine_id, ?, u.seq, ?, u.site_code, string_to_array(u.rules, ','), u.actions::jsonb, ?,
-                u.jws, 'ISSUED', u.restart, ?, ?
-            FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[])
-                AS u(id, machine_id, seq, site_code, rules, actions, jws, restart)
-            ON CONFLICT (wave_id, machine_id, batch) DO NOTHING
-            RETURNING id
-            """;
+    /**
+     * The chunk's job rows, streamed as COPY text while the later parts are still being signed. COPY has no
+     * {@code ON CONFLICT}: a job of this batch already stored is found first ({@link #existingJobs}) under the wave's
+     * row lock, which every issuer of the wave holds; {@code job_once_per_batch} still refuses a second one (the
+     * chunk then rolls back whole).
+     */
+    static final String COPY_JOBS = "COPY job (id, wave_id, machine_id, batch, seq, phase, site_code, rules, actions,"
+            + " kid, jws, state, restart, issued_at, expires_at) FROM STDIN";
 
     static final String MARK_TARGETS = """
             UPDATE wave_target t SET state = u.state, detail = u.detail
             FROM unnest(?::text[], ?::text[], ?::text[]) AS u(machine_id, state, detail)
             WHERE t.wave_id = ? AND t.machine_id = u.machine_id
             """;
+
+    /** Characters of COPY rows sent at once: small buffers, not one of megabytes per part (a large heap object). */
+    private static final int COPY_BUFFER = 32_768;
 
     /** Jobs signed per part: the first part is stored while the next ones are signed. */
     static final int SIGNING_PART = 200;
@@ -142,37 +146,52 @@ public class JobIssuer {
             }
         }
 
-        // Planned and signed in parts on the signer's threads (every core) while this one stores the parts done.
-        Set<String> inserted = new HashSet<>();
+        // Planned and signed in parts on the signer's threads (every core) while this one streams the parts done into
+        // one COPY; every row is stored or the COPY, and with it the chunk, fails.
         List<JobClaims> claims = new ArrayList<>(found.size());
         List<CompletableFuture<List<Prepared>>> parts = signer.inParts(found, SIGNING_PART,
                 target -> prepare(wave, target, rolledBack.get(target.machineId()), iat, exp));
-        for (CompletableFuture<List<Prepared>> part : parts) {
-            List<Prepared> jobs = new ArrayList<>();
-            for (Prepared p : done(part)) {
-                if (p.skipped() != null) {
-                    marks.put(p.machineId(), new String[] {"SKIPPED", p.skipped()});
-                } else {
-                    jobs.add(p);
-                    claims.add(p.claims());
+        CopyIn copy = found.isEmpty() ? null : c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_JOBS);
+        try {
+            Fixed fixed = new Fixed(wave.id(), wave.currentBatch(), wave.phase().name(), signer.kid(), iat, exp);
+            StringBuilder rows = new StringBuilder(COPY_BUFFER + 8_192);
+            for (CompletableFuture<List<Prepared>> part : parts) {
+                for (Prepared p : done(part)) {
+                    if (p.skipped() != null) {
+                        marks.put(p.machineId(), new String[] {"SKIPPED", p.skipped()});
+                    } else {
+                        claims.add(p.claims());
+                        copyRow(rows, p, fixed);
+                        if (rows.length() >= COPY_BUFFER) {
+                            send(copy, rows);
+                        }
+                    }
+                }
+                if (!rows.isEmpty()) {
+                    send(copy, rows);
                 }
             }
-            inserted.addAll(insertJobs(c, wave, jobs, iat, exp));
+            long stored = copy == null ? 0 : copy.endCopy();
+            if (stored != claims.size()) {
+                throw new IllegalStateException("COPY stored " + stored + " of " + claims.size() + " jobs");
+            }
+        } finally {
+            if (copy != null && copy.isActive()) {
+                copy.cancelCopy();
+            }
         }
-        List<JobEvent> events = new ArrayList<>(inserted.size());
+        List<JobEvent> events = new ArrayList<>(claims.size());
         for (JobClaims job : claims) {
             marks.put(job.sub(), new String[] {"ISSUED", null});
-            if (inserted.contains(job.jti())) {
-                events.add(new JobEvent(Ids.timeOrdered(), JobEvent.Kind.ISSUED, job.jti(), wave.id(),
-                        job.sub(), job.siteCode(), job.phase(), job.seq(), job.rules(), iat, null));
-            }
+            events.add(new JobEvent(Ids.timeOrdered(), JobEvent.Kind.ISSUED, job.jti(), wave.id(),
+                    job.sub(), job.siteCode(), job.phase(), job.seq(), job.rules(), iat, null));
         }
         Outbox.add(c, events);
         markTargets(c, wave.id(), marks);
         int skipped = (int) marks.values().stream().filter(m -> m[0].equals("SKIPPED")).count();
-        LOG.debugf("wave %s batch %d: %d jobs issued, %d targets skipped in %d ms", wave.id(), batch, inserted.size(),
+        LOG.debugf("wave %s batch %d: %d jobs issued, %d targets skipped in %d ms", wave.id(), batch, events.size(),
                 skipped, (System.nanoTime() - t0) / 1_000_000);
-        return new Issued(inserted.size(), skipped, events);
+        return new Issued(events.size(), skipped, events);
     }
 
     /**
@@ -323,54 +342,58 @@ public class JobIssuer {
         return jobs;
     }
 
-    private Set<String> insertJobs(Connection c, Wave wave, List<Prepared> jobs, Instant iat, Instant exp)
-            throws SQLException {
-        Set<String> inserted = new HashSet<>();
-        if (jobs.isEmpty()) {
-            return inserted;
+    /** The columns every job of a chunk shares, as COPY text. */
+    private record Fixed(String waveId, int batch, String phase, String kid, Instant iat, Instant exp) {
+        Fixed {
+            waveId = escape(waveId);
+            kid = escape(kid);
         }
-        int n = jobs.size();
-        String[] signed = new String[n];
-        String[] ids = new String[n];
-        String[] machines = new String[n];
-        Long[] seqs = new Long[n];
-        String[] sites = new String[n];
-        String[] rules = new String[n];
-        String[] actions = new String[n];
-        Boolean[] restart = new Boolean[n];
-        for (int i = 0; i < n; i++) {
-            JobClaims job = jobs.get(i).claims();
-            signed[i] = jobs.get(i).jws();
-            ids[i] = job.jti();
-            machines[i] = job.sub();
-            seqs[i] = job.seq();
-            sites[i] = job.siteCode();
-            rules[i] = job.rules().stream().map(Enum::name).collect(Collectors.joining(","));
-            actions[i] = jobs.get(i).actionsJson();
-            restart[i] = jobs.get(i).restart();
+    }
+
+    /** One job row of {@link #COPY_JOBS} in COPY's text format (an Instant's ISO form is a timestamptz). */
+    private static void copyRow(StringBuilder out, Prepared p, Fixed f) {
+        JobClaims job = p.claims();
+        out.append(job.jti()).append('\t').append(f.waveId()).append('\t');
+        escape(out, job.sub());
+        out.append('\t').append(f.batch()).append('\t').append(job.seq()).append('\t').append(f.phase()).append('\t');
+        escape(out, job.siteCode());
+        out.append("\t{");
+        for (int i = 0; i < job.rules().size(); i++) {
+            out.append(i == 0 ? "" : ",").append(job.rules().get(i).name());
         }
-        try (PreparedStatement insert = c.prepareStatement(INSERT_JOBS)) {
-            insert.setString(1, wave.id());
-            insert.setInt(2, wave.currentBatch());
-            insert.setString(3, wave.phase().name());
-            insert.setString(4, signer.kid());
-            insert.setObject(5, iat.atOffset(ZoneOffset.UTC));
-            insert.setObject(6, exp.atOffset(ZoneOffset.UTC));
-            insert.setArray(7, c.createArrayOf("text", ids));
-            insert.setArray(8, c.createArrayOf("text", machines));
-            insert.setArray(9, c.createArrayOf("bigint", seqs));
-            insert.setArray(10, c.createArrayOf("text", sites));
-            insert.setArray(11, c.createArrayOf("text", rules));
-            insert.setArray(12, c.createArrayOf("text", actions));
-            insert.setArray(13, c.createArrayOf("text", signed));
-            insert.setArray(14, c.createArrayOf("boolean", restart));
-            try (ResultSet rs = insert.executeQuery()) {
-                while (rs.next()) {
-                    inserted.add(rs.getString(1));
-                }
+        out.append("}\t");
+        escape(out, p.actionsJson());
+        out.append('\t').append(f.kid()).append('\t');
+        escape(out, p.jws());
+        out.append("\tISSUED\t").append(p.restart() ? 't' : 'f').append('\t').append(f.iat()).append('\t')
+                .append(f.exp()).append('\n');
+    }
+
+    /** Sends the rows to the chunk's COPY and empties the buffer. */
+    private static void send(CopyIn copy, StringBuilder rows) throws SQLException {
+        byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+        copy.writeToCopy(bytes, 0, bytes.length);
+        rows.setLength(0);
+    }
+
+    private static String escape(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        escape(out, value);
+        return out.toString();
+    }
+
+    /** A text value as COPY's text format reads it: backslash, tab, newline and carriage return escaped. */
+    private static void escape(StringBuilder out, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            switch (ch) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(ch);
             }
         }
-        return inserted;
     }
 
     private static void markTargets(Connection c, String waveId, Map<String, String[]> marks) throws SQLException {

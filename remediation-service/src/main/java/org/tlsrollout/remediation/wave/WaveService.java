@@ -158,7 +158,10 @@ public class WaveService {
                         SELECT ?, s.machine_id, ((s.rn - 1) / s.size + 1)::int
                         FROM (SELECT m.machine_id, row_number() OVER (ORDER BY md5(m.machine_id || ?)) AS rn,
                                   COALESCE(?::bigint, greatest(1, (count(*) OVER () * ?::bigint + 99) / 100)) AS size
-                              """ + TARGETS.formatted(Machine.stateColumn(spec.phase())) + ") s")) {
+                              """ + TARGETS.formatted(Machine.stateColumn(spec.phase())) + ") s"
+                        // Stored by batch in machine id order, the order in which the engine issues and marks them: a
+                        // chunk's targets share a few heap pages instead of one page each (B3, docs/benchmarks.md).
+                        + " ORDER BY 3, s.machine_id")) {
                     insert.setString(1, id);
                     insert.setString(2, id);
                     insert.setObject(3, spec.batchSize() == null ? null : spec.batchSize().longValue(),
@@ -312,6 +315,7 @@ public class WaveService {
                                   COALESCE(?::bigint, greatest(1, (count(*) OVER () * ?::bigint + 99) / 100)) AS size
                               FROM (SELECT DISTINCT machine_id FROM job WHERE wave_id = ?
                                     AND state = 'SUCCEEDED') j) s
+                        ORDER BY 3, s.machine_id
                         """)) {
                     insert.setString(1, rollbackId);
                     insert.setString(2, rollbackId);

@@ -12,9 +12,15 @@ import static org.tlsrollout.remediation.TestRollout.createWave;
 import static org.tlsrollout.remediation.TestRollout.report;
 import static org.tlsrollout.remediation.TestRollout.waveRequest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.tlsrollout.common.keys.EcKeys;
 import org.tlsrollout.contracts.EvaluationEvent;
 import org.tlsrollout.contracts.JobClaims;
+import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
 import org.tlsrollout.contracts.RegistryKeys;
@@ -57,6 +64,9 @@ import org.tlsrollout.remediation.TestRollout;
 @QuarkusTestResource(value = KafkaTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 class JobSignatureTest {
+
+    @Inject
+    AgroalDataSource dataSource;
 
     @Test
     void jobsVerifyWithJose4jAgainstTheJwksAndCarryEveryClaim() throws Exception {
@@ -122,6 +132,7 @@ class JobSignatureTest {
                 Map.entry("reason", "SChannel reads its settings at boot; .NET reads it at start"));
         long seq1 = (Long) claims1.getClaimValue("seq");
         assertThat(claims1.getClaimNames()).containsExactlyInAnyOrderElementsOf(JobClaims.NAMES);
+        assertStoredAsSigned(first, claims1, clientsWave, activeKid);
 
         report(id, first.get("jobId"), "SUCCEEDED");
 
@@ -187,6 +198,41 @@ class JobSignatureTest {
         jws.setKey(((EllipticCurveJsonWebKey) key).getPublicKey());
         assertThat(jws.verifySignature()).as("ES256 signature with kid " + key.getKeyId()).isTrue();
         return JwtClaims.parse(jws.getPayload());
+    }
+
+    /**
+     * The job's row holds what its JWS says (the rows go in by COPY text: the registry keys' backslashes must come
+     * through as they were signed).
+     */
+    private void assertStoredAsSigned(Map<String, String> job, JwtClaims claims, String wave, String kid)
+            throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement("SELECT actions::text, jws, kid, wave_id, machine_id,"
+                        + " seq, phase, site_code, rules, state, restart, extract(epoch FROM issued_at)::bigint,"
+                        + " extract(epoch FROM expires_at)::bigint, batch FROM job WHERE id = ?")) {
+            select.setString(1, claims.getJwtId());
+            try (ResultSet rs = select.executeQuery()) {
+                assertThat(rs.next()).as("job " + claims.getJwtId() + " is stored").isTrue();
+                JsonNode signed = Json.MAPPER.readTree(new String(java.util.Base64.getUrlDecoder()
+                        .decode(job.get("jws").split("\\.")[1]), java.nio.charset.StandardCharsets.UTF_8));
+                assertThat(Json.MAPPER.readTree(rs.getString(1))).isEqualTo(signed.get("actions"));
+                assertThat(rs.getString(1)).contains("\\\\SYSTEM\\\\"); // one backslash, escaped in JSON
+                assertThat(rs.getString(2)).isEqualTo(job.get("jws"));
+                assertThat(rs.getString(3)).isEqualTo(kid);
+                assertThat(rs.getString(4)).isEqualTo(wave);
+                assertThat(rs.getString(5)).isEqualTo(claims.getSubject());
+                assertThat(rs.getLong(6)).isEqualTo((Long) claims.getClaimValue("seq"));
+                assertThat(rs.getString(7)).isEqualTo(claims.getClaimValue("phase"));
+                assertThat(rs.getString(8)).isEqualTo(claims.getClaimValue("siteCode"));
+                assertThat((String[]) rs.getArray(9).getArray())
+                        .containsExactlyElementsOf(claims.getStringListClaimValue("rules"));
+                assertThat(rs.getString(10)).isEqualTo("ISSUED");
+                assertThat(rs.getBoolean(11)).as("it ends with a RESTART").isTrue();
+                assertThat(rs.getLong(12)).isEqualTo(claims.getIssuedAt().getValue());
+                assertThat(rs.getLong(13)).isEqualTo(claims.getExpirationTime().getValue());
+                assertThat(rs.getInt(14)).isEqualTo(1);
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")
