@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tlsrollout.platform.testing.TestDatabase;
+import org.tlsrollout.testing.TestDatabase;
 
 /** The services' PostgreSQL role (issue 15): not a superuser, owner of its database, on the local PostgreSQL. */
 class DatabaseTest {

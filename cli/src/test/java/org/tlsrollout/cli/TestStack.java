@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import org.tlsrollout.platform.net.FreePorts;
-import org.tlsrollout.platform.testing.TestDatabase;
+import org.tlsrollout.testing.TestDatabase;
 
 /**
  * A whole stack as `./tlsrollout up` runs it, for one test class: a broker process and the packaged services on

@@ -2,7 +2,7 @@ package org.tlsrollout.collector;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.List;
-import org.tlsrollout.platform.testing.PostgresTestResource;
+import org.tlsrollout.testing.PostgresTestResource;
 
 /**
  * A test profile without the run's broker: the run's KafkaTestResource is off (its address would win over the

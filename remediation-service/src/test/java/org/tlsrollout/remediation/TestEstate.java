@@ -49,7 +49,7 @@ import org.tlsrollout.contracts.RuleResult;
 import org.tlsrollout.contracts.RuleStatus;
 import org.tlsrollout.contracts.Severity;
 import org.tlsrollout.contracts.Topics;
-import org.tlsrollout.platform.testing.KafkaTestResource;
+import org.tlsrollout.testing.KafkaTestResource;
 
 /**
  * Evaluations for the tests, sent to the real topic as rules-service sends them (binary CloudEvents, key = machine

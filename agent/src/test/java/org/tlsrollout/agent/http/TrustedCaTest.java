@@ -23,7 +23,7 @@ import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.tlsrollout.platform.testing.TestCertificates;
+import org.tlsrollout.testing.TestCertificates;
 
 /**
  * The agent's CA option: with {@code caFile} the agent's HTTP client trusts the services' certificate when that CA

@@ -13,10 +13,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.contracts.Examples;
 import org.tlsrollout.contracts.Json;
-import org.tlsrollout.platform.testing.EndpointAuthentication;
-import org.tlsrollout.platform.testing.EndpointAuthentication.Caller;
-import org.tlsrollout.platform.testing.KafkaTestResource;
-import org.tlsrollout.platform.testing.OpenApiOperation;
+import org.tlsrollout.testing.EndpointAuthentication;
+import org.tlsrollout.testing.EndpointAuthentication.Caller;
+import org.tlsrollout.testing.KafkaTestResource;
+import org.tlsrollout.testing.OpenApiOperation;
 
 /**
  * collector-service refuses every operation of its /q/openapi, a new one included, to whoever may not call it: no

@@ -37,10 +37,10 @@ import org.tlsrollout.contracts.EnrollmentProof;
 import org.tlsrollout.contracts.Examples;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.Topics;
-import org.tlsrollout.platform.testing.KafkaTestResource;
-import org.tlsrollout.platform.testing.OidcTestIssuer;
-import org.tlsrollout.platform.testing.TopicRecords;
-import org.tlsrollout.platform.testing.PostgresTestResource;
+import org.tlsrollout.testing.KafkaTestResource;
+import org.tlsrollout.testing.OidcTestIssuer;
+import org.tlsrollout.testing.TopicRecords;
+import org.tlsrollout.testing.PostgresTestResource;
 
 /**
  * api.md, Authentication: enrollment with a public key and a proof of possession, trust on first use (bound in a

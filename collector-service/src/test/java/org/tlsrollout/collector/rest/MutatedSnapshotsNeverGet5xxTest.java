@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.contracts.Examples;
 import org.tlsrollout.contracts.Json;
-import org.tlsrollout.platform.testing.KafkaTestResource;
+import org.tlsrollout.testing.KafkaTestResource;
 
 /**
  * R4, "0 5xx" (issue #6, docs/benchmarks.md): the snapshot corpus that fuzzing saved (contracts'

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.tlsrollout.platform.testing.KafkaTestResource;
+import org.tlsrollout.testing.KafkaTestResource;
 
 /** Every endpoint of api.md's collector table is described in /q/openapi: summary, answers (errors too), examples. */
 @QuarkusTest

@@ -18,11 +18,11 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
-import org.tlsrollout.platform.testing.TopicRecords;
+import org.tlsrollout.testing.TopicRecords;
 import org.tlsrollout.contracts.Examples;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.Topics;
-import org.tlsrollout.platform.testing.KafkaTestResource;
+import org.tlsrollout.testing.KafkaTestResource;
 
 /** api.md, collector-service: status codes, problem details, auth, and what reaches Kafka (a real broker). */
 @QuarkusTest

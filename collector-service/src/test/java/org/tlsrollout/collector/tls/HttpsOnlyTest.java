@@ -30,7 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.collector.DatabaseOnlyProfile;
 import org.tlsrollout.platform.net.FreePorts;
-import org.tlsrollout.platform.testing.TestCertificates;
+import org.tlsrollout.testing.TestCertificates;
 
 /**
  * The service as docker-compose.yml and {@code ./tlsrollout up --tls} run it (decisions.md, "HTTPS only, TLS 1.2

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.contracts.Phase;
-import org.tlsrollout.platform.testing.KafkaTestResource;
-import org.tlsrollout.platform.testing.OidcTestIssuer;
-import org.tlsrollout.platform.testing.PostgresTestResource;
+import org.tlsrollout.testing.KafkaTestResource;
+import org.tlsrollout.testing.OidcTestIssuer;
+import org.tlsrollout.testing.PostgresTestResource;
 import org.tlsrollout.remediation.TestRollout;
 
 /**

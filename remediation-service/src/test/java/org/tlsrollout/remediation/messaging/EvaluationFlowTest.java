@@ -46,8 +46,8 @@ import org.tlsrollout.contracts.RuleId;
 import org.tlsrollout.contracts.RuleResult;
 import org.tlsrollout.contracts.RuleStatus;
 import org.tlsrollout.contracts.Severity;
-import org.tlsrollout.platform.testing.KafkaTestResource;
-import org.tlsrollout.platform.testing.PostgresTestResource;
+import org.tlsrollout.testing.KafkaTestResource;
+import org.tlsrollout.testing.PostgresTestResource;
 
 /** Evaluations from the real topic into the estate state, read back over HTTP. */
 @QuarkusTest

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.tlsrollout.contracts.EvaluationEvent;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
-import org.tlsrollout.platform.testing.KafkaTestResource;
-import org.tlsrollout.platform.testing.PostgresTestResource;
+import org.tlsrollout.testing.KafkaTestResource;
+import org.tlsrollout.testing.PostgresTestResource;
 import org.tlsrollout.remediation.TestEstate;
 import org.tlsrollout.remediation.TestRollout;
 

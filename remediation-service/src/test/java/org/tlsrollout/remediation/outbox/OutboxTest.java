@@ -43,9 +43,9 @@ import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.RuleId;
 import org.tlsrollout.contracts.Topics;
-import org.tlsrollout.platform.testing.KafkaTestResource;
-import org.tlsrollout.platform.testing.PostgresTestResource;
-import org.tlsrollout.platform.testing.TopicRecords;
+import org.tlsrollout.testing.KafkaTestResource;
+import org.tlsrollout.testing.PostgresTestResource;
+import org.tlsrollout.testing.TopicRecords;
 import org.tlsrollout.remediation.wave.WaveEngine;
 
 /**

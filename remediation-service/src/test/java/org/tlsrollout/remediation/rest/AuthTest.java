@@ -21,8 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tlsrollout.contracts.EvaluationEvent;
 import org.tlsrollout.contracts.PhaseState;
-import org.tlsrollout.platform.testing.KafkaTestResource;
-import org.tlsrollout.platform.testing.PostgresTestResource;
+import org.tlsrollout.testing.KafkaTestResource;
+import org.tlsrollout.testing.PostgresTestResource;
 
 /** api.md, "Authentication": every read endpoint wants the viewer role, which operators have too. */
 @QuarkusTest

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.tlsrollout.platform.testing.EndpointAuthentication;
-import org.tlsrollout.platform.testing.EndpointAuthentication.Caller;
-import org.tlsrollout.platform.testing.KafkaTestResource;
-import org.tlsrollout.platform.testing.OpenApiOperation;
-import org.tlsrollout.platform.testing.PostgresTestResource;
+import org.tlsrollout.testing.EndpointAuthentication;
+import org.tlsrollout.testing.EndpointAuthentication.Caller;
+import org.tlsrollout.testing.KafkaTestResource;
+import org.tlsrollout.testing.OpenApiOperation;
+import org.tlsrollout.testing.PostgresTestResource;
 import org.tlsrollout.remediation.TestAgentKeys;
 import org.tlsrollout.remediation.TestEstate;
 

@@ -51,8 +51,8 @@ import org.tlsrollout.contracts.RuleId;
 import org.tlsrollout.contracts.RuleResult;
 import org.tlsrollout.contracts.RuleStatus;
 import org.tlsrollout.contracts.Severity;
-import org.tlsrollout.platform.testing.KafkaTestResource;
-import org.tlsrollout.platform.testing.PostgresTestResource;
+import org.tlsrollout.testing.KafkaTestResource;
+import org.tlsrollout.testing.PostgresTestResource;
 import org.tlsrollout.remediation.TestRollout;
 
 /**

@@ -26,8 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tlsrollout.contracts.EvaluationEvent;
 import org.tlsrollout.contracts.PhaseState;
-import org.tlsrollout.platform.testing.KafkaTestResource;
-import org.tlsrollout.platform.testing.PostgresTestResource;
+import org.tlsrollout.testing.KafkaTestResource;
+import org.tlsrollout.testing.PostgresTestResource;
 
 /** GET /api/v1/machines and /api/v1/machines/{machineId}: filters, paging, STALE, errors. */
 @QuarkusTest

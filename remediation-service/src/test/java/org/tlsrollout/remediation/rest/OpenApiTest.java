@@ -11,8 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.tlsrollout.platform.testing.KafkaTestResource;
-import org.tlsrollout.platform.testing.PostgresTestResource;
+import org.tlsrollout.testing.KafkaTestResource;
+import org.tlsrollout.testing.PostgresTestResource;
 
 /**
  * Every endpoint is described in /q/openapi: summary, answers (errors too, as problem details), examples; the

@@ -37,8 +37,8 @@ import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
 import org.tlsrollout.contracts.Role;
 import org.tlsrollout.contracts.RuleResult;
-import org.tlsrollout.platform.testing.KafkaTestResource;
-import org.tlsrollout.platform.testing.PostgresTestResource;
+import org.tlsrollout.testing.KafkaTestResource;
+import org.tlsrollout.testing.PostgresTestResource;
 import org.tlsrollout.remediation.TestEstate;
 import org.tlsrollout.remediation.TestRollout;
 

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.tlsrollout.contracts.EvaluationEvent;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
-import org.tlsrollout.platform.testing.KafkaTestResource;
-import org.tlsrollout.platform.testing.PostgresTestResource;
+import org.tlsrollout.testing.KafkaTestResource;
+import org.tlsrollout.testing.PostgresTestResource;
 
 /** GET /api/v1/progress: the counts per site, phase and state are those of the evaluations sent. */
 @QuarkusTest

@@ -25,8 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.contracts.Phase;
-import org.tlsrollout.platform.testing.KafkaTestResource;
-import org.tlsrollout.platform.testing.PostgresTestResource;
+import org.tlsrollout.testing.KafkaTestResource;
+import org.tlsrollout.testing.PostgresTestResource;
 import org.tlsrollout.remediation.TestEstate;
 import org.tlsrollout.remediation.wave.WaveEngine;
 

@@ -27,8 +27,8 @@ import org.tlsrollout.contracts.Examples;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.RuleId;
 import org.tlsrollout.contracts.Topics;
-import org.tlsrollout.platform.testing.KafkaTestResource;
-import org.tlsrollout.platform.testing.TopicRecords;
+import org.tlsrollout.testing.KafkaTestResource;
+import org.tlsrollout.testing.TopicRecords;
 
 /** Snapshots in, evaluations out, on a real broker: the (compact) shape of api.md, the DLQ, ce_type, and the metrics. */
 @QuarkusTest

@@ -1,4 +1,4 @@
-package org.tlsrollout.platform.testing;
+package org.tlsrollout.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

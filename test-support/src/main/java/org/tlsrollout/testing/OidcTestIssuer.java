@@ -1,4 +1,4 @@
-package org.tlsrollout.platform.testing;
+package org.tlsrollout.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;

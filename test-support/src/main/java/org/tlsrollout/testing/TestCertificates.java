@@ -1,4 +1,4 @@
-package org.tlsrollout.platform.testing;
+package org.tlsrollout.testing;
 
 import java.io.IOException;
 import java.io.InputStream;

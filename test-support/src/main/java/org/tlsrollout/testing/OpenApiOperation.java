@@ -1,4 +1,4 @@
-package org.tlsrollout.platform.testing;
+package org.tlsrollout.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
