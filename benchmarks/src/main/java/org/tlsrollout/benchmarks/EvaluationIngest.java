@@ -1,5 +1,6 @@
 package org.tlsrollout.benchmarks;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,7 +9,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -127,8 +130,8 @@ final class EvaluationIngest implements Benchmark {
      * A bare consumer reads the topic from its start to its end (the warm-up's records, then the run's {@code n});
      * the rate is the run's records over the time from the first record read to the last.
      */
-    private static double bareConsumer(StackConfig config, String run, int n) throws java.io.IOException {
-        java.util.Map<String, Object> client = new java.util.HashMap<>(config.kafkaClient(KafkaPrincipals.ADMIN));
+    private static double bareConsumer(StackConfig config, String run, int n) throws IOException {
+        Map<String, Object> client = new HashMap<>(config.kafkaClient(KafkaPrincipals.ADMIN));
         client.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         long[] firstAndLast = {0, 0};
         int[] seen = {0};

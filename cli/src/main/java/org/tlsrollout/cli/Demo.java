@@ -70,20 +70,14 @@ public final class Demo {
 
     /** Told as each step (the inventory, then each phase) begins and ends: benchmark B5 reads CPU times then. */
     public interface Steps {
-        void begin(String step);
+        default void begin(String step) {
+        }
 
-        void end(String step);
+        default void end(String step) {
+        }
     }
 
-    private Steps steps = new Steps() {
-        @Override
-        public void begin(String step) {
-        }
-
-        @Override
-        public void end(String step) {
-        }
-    };
+    private Steps steps = new Steps() { };
 
     /** Who is told of each step's beginning and end (nobody unless set). */
     public Demo steps(Steps steps) {

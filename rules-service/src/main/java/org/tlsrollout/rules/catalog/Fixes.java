@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.tlsrollout.contracts.Action;
 import org.tlsrollout.contracts.ActionPolicy;
 
@@ -26,27 +27,24 @@ final class Fixes {
      *                               something to send to an agent
      */
     static Action set(String key, String name, long value) {
-        Dword dword = new Dword(key, name, value);
-        Action action = DWORDS.get(dword);
-        if (action == null) {
-            action = allowed(Action.setDword(key, name, value));
-            if (DWORDS.size() < MAX_CHECKED) {
-                DWORDS.put(dword, action);
-            }
-        }
-        return action;
+        return checkedOnce(DWORDS, new Dword(key, name, value), () -> Action.setDword(key, name, value));
     }
 
     /** An INSTALL_UPDATE action of one of the catalog's updates ({@link org.tlsrollout.contracts.CatalogUpdates}). */
     static Action installUpdate(String kb) {
-        Action action = UPDATES.get(kb);
-        if (action == null) {
-            action = allowed(Action.installUpdate(kb));
-            if (UPDATES.size() < MAX_CHECKED) {
-                UPDATES.put(kb, action);
+        return checkedOnce(UPDATES, kb, () -> Action.installUpdate(kb));
+    }
+
+    /** The action of {@code key} as the allowlist let it through, checked the first time only (up to MAX_CHECKED). */
+    private static <K> Action checkedOnce(ConcurrentHashMap<K, Action> checked, K key, Supplier<Action> action) {
+        Action allowed = checked.get(key);
+        if (allowed == null) {
+            allowed = allowed(action.get());
+            if (checked.size() < MAX_CHECKED) {
+                checked.put(key, allowed);
             }
         }
-        return action;
+        return allowed;
     }
 
     /*
