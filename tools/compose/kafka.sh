@@ -28,6 +28,7 @@ rules       Write  topic  tlsrollout.snapshots.v1.dlq
 remediation Read   topic  tlsrollout.evaluations.v1
 remediation Read   group  remediation-service
 remediation Write  topic  tlsrollout.job-events.v1
+remediation Read   topic  tlsrollout.job-events.v1
 remediation Write  topic  tlsrollout.evaluations.v1.dlq
 collector   Write  topic  tlsrollout.audit.v1
 remediation Write  topic  tlsrollout.audit.v1

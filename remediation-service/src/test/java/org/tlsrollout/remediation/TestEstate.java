@@ -7,6 +7,9 @@ import io.restassured.path.json.JsonPath;
 import org.awaitility.core.ConditionFactory;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -140,6 +144,15 @@ public final class TestEstate {
 
     public static RuleResult result(RuleId rule, RuleStatus status, Phase phase) {
         return new RuleResult(rule, status, rule.severity(), phase, rule + " is " + status, null, List.of());
+    }
+
+    // --- PostgreSQL
+
+    /** Runs one SQL statement on the service's database, as an operator with psql would. */
+    public static void execute(DataSource dataSource, String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
     }
 
     // --- Kafka

@@ -46,10 +46,10 @@ public final class KafkaPrincipals {
 
     /**
      * The ACLs: collector writes snapshots; rules reads snapshots (group rules-service) and writes evaluations and
-     * the snapshots' dead letters; remediation reads evaluations (group remediation-service) and writes job events
-     * and the evaluations' dead letters; both write the audit trail, which remediation reads (group
-     * remediation-service-audit). WRITE and READ imply DESCRIBE; WRITE on a topic is what an idempotent
-     * producer needs (KIP-679), so no cluster permission is given to any service.
+     * the snapshots' dead letters; remediation reads evaluations (group remediation-service), writes job events (and
+     * reads them back, without a group) and the evaluations' dead letters; both write the audit trail, which
+     * remediation reads (group remediation-service-audit). WRITE and READ imply DESCRIBE; WRITE on a topic is what an
+     * idempotent producer needs (KIP-679), so no cluster permission is given to any service.
      */
     public static List<AclBinding> acls() {
         List<AclBinding> acls = new ArrayList<>();
@@ -61,6 +61,8 @@ public final class KafkaPrincipals {
         acls.add(topic(REMEDIATION, AclOperation.READ, Topics.EVALUATIONS));
         acls.add(group(REMEDIATION, REMEDIATION_GROUP));
         acls.add(topic(REMEDIATION, AclOperation.WRITE, Topics.JOB_EVENTS));
+        // Each instance reads the job events (every partition, no group) to know which machines have a job to poll.
+        acls.add(topic(REMEDIATION, AclOperation.READ, Topics.JOB_EVENTS));
         acls.add(topic(REMEDIATION, AclOperation.WRITE, Topics.dlq(Topics.EVALUATIONS)));
         // The audit trail: collector and remediation write their operators' actions; remediation reads them all.
         acls.add(topic(COLLECTOR, AclOperation.WRITE, Topics.AUDIT));

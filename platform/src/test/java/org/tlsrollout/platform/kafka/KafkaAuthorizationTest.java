@@ -158,7 +158,7 @@ class KafkaAuthorizationTest {
     }
 
     @Test
-    void remediationReadsEvaluationsInItsGroupAndWritesJobEventsAndTheEvaluationsDeadLetters() throws Exception {
+    void remediationReadsEvaluationsInItsGroupWritesAndReadsJobEventsAndWritesTheEvaluationsDeadLetters() throws Exception {
         Map<String, Object> remediation = credentials.clientSettings(KafkaPrincipals.REMEDIATION);
         RecordRoundTrip.send(bootstrapServers, credentials.clientSettings(KafkaPrincipals.RULES), Topics.EVALUATIONS,
                 "PC-3", "{\"for\":\"remediation\"}");
@@ -167,6 +167,8 @@ class KafkaAuthorizationTest {
                 KafkaPrincipals.REMEDIATION_GROUP), Topics.EVALUATIONS, "{\"for\":\"remediation\"}"))
                 .contains("{\"for\":\"remediation\"}");
         RecordRoundTrip.send(bootstrapServers, remediation, Topics.JOB_EVENTS, "PC-3", "{\"by\":\"remediation\"}");
+        assertThat(RecordRoundTrip.readUntil(bootstrapServers, remediation, Topics.JOB_EVENTS, "{\"by\":\"remediation\"}"))
+                .as("its job events, read without a group (the job marks' feed)").contains("{\"by\":\"remediation\"}");
         RecordRoundTrip.send(bootstrapServers, remediation, Topics.dlq(Topics.EVALUATIONS), "PC-3", "not an evaluation");
 
         assertRefusedToWrite(remediation, Topics.SNAPSHOTS);

@@ -80,6 +80,13 @@ public interface RemediationConfig {
         /** How far before the issue time {@code nbf} lies, for agents whose clocks are behind. */
         @WithDefault("60s")
         Duration notBeforeSkew();
+
+        /**
+         * Polls answered from the job marks (JobMarks): a machine with no job issued since its last empty poll gets no
+         * job without a read of PostgreSQL. False: every poll reads PostgreSQL.
+         */
+        @WithDefault("true")
+        boolean marks();
     }
 
     /** The keys that sign fix jobs. */

@@ -40,14 +40,23 @@ public class AgentJobs {
 
     private final AgroalDataSource dataSource;
     private final RolloutMetrics metrics;
+    private final JobMarks marks;
 
-    public AgentJobs(AgroalDataSource dataSource, RolloutMetrics metrics) {
+    public AgentJobs(AgroalDataSource dataSource, RolloutMetrics metrics, JobMarks marks) {
         this.dataSource = dataSource;
         this.metrics = metrics;
+        this.marks = marks;
     }
 
-    /** The signed jobs the machine has to apply, in seq order. */
+    /**
+     * The signed jobs the machine has to apply, in seq order; none, without reading PostgreSQL, when {@link JobMarks}
+     * says so.
+     */
     public List<AgentJob> pending(String machineId) {
+        long mark = marks.lookup(machineId);
+        if (mark == JobMarks.NONE) {
+            return List.of();
+        }
         List<AgentJob> jobs = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement select = c.prepareStatement("SELECT id, jws FROM job WHERE machine_id = ?"
@@ -60,6 +69,9 @@ public class AgentJobs {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the jobs of machine " + machineId + ": " + e.getMessage(), e);
+        }
+        if (jobs.isEmpty()) {
+            marks.cleared(machineId, mark);
         }
         return jobs;
     }

@@ -99,11 +99,13 @@ public class JobIssuer {
     static final int SIGNING_PART = 200;
 
     private final JobSigner signer;
+    private final JobMarks jobMarks;
     private final RemediationConfig.Jobs config;
     private final Set<String> laterRollups;
 
-    public JobIssuer(JobSigner signer, RemediationConfig config) {
+    public JobIssuer(JobSigner signer, JobMarks jobMarks, RemediationConfig config) {
         this.signer = signer;
+        this.jobMarks = jobMarks;
         this.config = config.jobs();
         this.laterRollups = config.laterRollups().orElse(List.of()).stream()
                 .map(kb -> kb.trim().toUpperCase(java.util.Locale.ROOT)).filter(kb -> !kb.isEmpty())
@@ -182,6 +184,7 @@ public class JobIssuer {
         }
         List<JobEvent> events = new ArrayList<>(claims.size());
         for (JobClaims job : claims) {
+            jobMarks.mark(job.sub()); // before the commit: this instance's polls see the job as soon as it is stored
             marks.put(job.sub(), new String[] {"ISSUED", null});
             events.add(new JobEvent(Ids.timeOrdered(), JobEvent.Kind.ISSUED, job.jti(), wave.id(),
                     job.sub(), job.siteCode(), job.phase(), job.seq(), job.rules(), iat, null));

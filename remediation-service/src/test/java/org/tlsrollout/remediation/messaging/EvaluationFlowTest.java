@@ -1,5 +1,6 @@
 package org.tlsrollout.remediation.messaging;
 
+import static org.tlsrollout.remediation.TestEstate.execute;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.is;
@@ -28,9 +29,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -280,24 +279,18 @@ class EvaluationFlowTest {
         EvaluationEvent first = evaluation(newMachineId("outage"), site, now(), allPhases(PhaseState.COMPLIANT));
         EvaluationEvent second = evaluation(newMachineId("outage"), site, now(), allPhases(PhaseState.NONCOMPLIANT));
         try {
-            execute("ALTER TABLE machine RENAME TO machine_away");
+            execute(dataSource, "ALTER TABLE machine RENAME TO machine_away");
             send(first, second);
             // The listener tried, failed, and waits: readiness says so.
             eventually().untilAsserted(() -> RestAssured.get("/q/health/ready").then().statusCode(503)
                     .body("checks.find { it.name == 'evaluation-ingest' }.status", is("DOWN")));
         } finally {
-            execute("ALTER TABLE IF EXISTS machine_away RENAME TO machine");
+            execute(dataSource, "ALTER TABLE IF EXISTS machine_away RENAME TO machine");
         }
         awaitMachines(first, second);
         assertThat(get("/api/v1/machines/" + second.machineId()).jsonPath().getString("phases.VERIFY"))
                 .isEqualTo("NONCOMPLIANT");
         assertThat(deadLetters()).noneMatch(r -> r.key() != null && r.key().startsWith("outage-"));
         eventually().untilAsserted(() -> RestAssured.get("/q/health/ready").then().statusCode(200));
-    }
-
-    private void execute(String sql) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
     }
 }

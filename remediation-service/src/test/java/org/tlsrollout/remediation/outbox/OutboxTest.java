@@ -46,6 +46,7 @@ import org.tlsrollout.contracts.Topics;
 import org.tlsrollout.testing.KafkaTestResource;
 import org.tlsrollout.testing.PostgresTestResource;
 import org.tlsrollout.testing.TopicRecords;
+import org.tlsrollout.remediation.TestEstate;
 import org.tlsrollout.remediation.wave.WaveEngine;
 
 /**
@@ -149,7 +150,7 @@ class OutboxTest {
         Map<String, Long> seqs = seqs(machines);
 
         // As if the marks of the targets had been lost: the engine issues the batch again.
-        execute("UPDATE wave_target SET state = 'PENDING' WHERE wave_id = '" + waveId + "'");
+        TestEstate.execute(dataSource, "UPDATE wave_target SET state = 'PENDING' WHERE wave_id = '" + waveId + "'");
         engine.runOnce();
 
         for (String m : machines) {
@@ -164,7 +165,7 @@ class OutboxTest {
             assertThat(eventsOf(m)).extracting(r -> json(r.value()).path("kind").asText()).containsExactly("ISSUED");
         }
         // And the schema itself refuses a second job of a machine in a batch.
-        assertThatThrownBy(() -> execute("INSERT INTO job (id, wave_id, machine_id, batch, seq, phase, site_code, rules,"
+        assertThatThrownBy(() -> TestEstate.execute(dataSource, "INSERT INTO job (id, wave_id, machine_id, batch, seq, phase, site_code, rules,"
                 + " actions, kid, jws, restart, issued_at, expires_at) SELECT 'again-' || id, wave_id, machine_id, batch,"
                 + " seq + 1, phase, site_code, rules, actions, kid, jws, restart, issued_at, expires_at FROM job"
                 + " WHERE wave_id = '" + waveId + "'"))
@@ -181,7 +182,7 @@ class OutboxTest {
         try {
             // The last statement of the chunk's transaction (the outbox) fails, as a crash at that point would. Only
             // job events are refused: the wave's creation writes its audit event to the outbox too.
-            execute("ALTER TABLE outbox ADD CONSTRAINT test_no_job_events CHECK (topic <> 'tlsrollout.job-events.v1')"
+            TestEstate.execute(dataSource, "ALTER TABLE outbox ADD CONSTRAINT test_no_job_events CHECK (topic <> 'tlsrollout.job-events.v1')"
                     + " NOT VALID");
             waveId = createWave(waveRequest(Phase.CLIENTS, site, 0.5));
             assertThatThrownBy(engine::runOnce).hasMessageContaining("outbox");
@@ -190,7 +191,7 @@ class OutboxTest {
             assertThat(count("SELECT count(*) FROM wave_target WHERE wave_id = ? AND state = 'PENDING'", waveId))
                     .isEqualTo(2);
         } finally {
-            execute("ALTER TABLE outbox DROP CONSTRAINT IF EXISTS test_no_job_events");
+            TestEstate.execute(dataSource, "ALTER TABLE outbox DROP CONSTRAINT IF EXISTS test_no_job_events");
         }
         awaitWithJobs(machines, 2);
         assertThat(count("SELECT count(*) FROM job WHERE wave_id = ?", waveId)).isEqualTo(2);
@@ -384,12 +385,6 @@ class OutboxTest {
 
     private static void execute(Connection c, String sql) throws SQLException {
         try (Statement statement = c.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private void execute(String sql) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }

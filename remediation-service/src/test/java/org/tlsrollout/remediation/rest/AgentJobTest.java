@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.tlsrollout.remediation.TestEstate.awaitMachines;
+import static org.tlsrollout.remediation.TestEstate.eventually;
+import static org.tlsrollout.remediation.TestEstate.execute;
 import static org.tlsrollout.remediation.TestEstate.get;
 import static org.tlsrollout.remediation.TestEstate.newSite;
 import static org.tlsrollout.remediation.TestEstate.now;
@@ -19,6 +21,7 @@ import static org.tlsrollout.remediation.TestRollout.wave;
 import static org.tlsrollout.remediation.TestRollout.waveRequest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -28,10 +31,13 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.contracts.EvaluationEvent;
+import org.tlsrollout.contracts.JobEvent;
 import org.tlsrollout.contracts.Json;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
@@ -43,6 +49,7 @@ import org.tlsrollout.testing.TopicRecords;
 import org.tlsrollout.remediation.TestAgentKeys;
 import org.tlsrollout.remediation.TestEstate;
 import org.tlsrollout.remediation.TestRollout;
+import org.tlsrollout.remediation.job.JobMarks;
 import org.tlsrollout.remediation.outbox.OutboxRelay;
 
 /**
@@ -56,6 +63,45 @@ class AgentJobTest {
 
     @Inject
     OutboxRelay relay;
+
+    @Inject
+    JobMarks marks;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /**
+     * A job that another instance issued (its row stored, no mark here) is not served until its ISSUED event is read
+     * from the job-events topic: the poll of an unmarked machine reads nothing from PostgreSQL. Once the job is
+     * reported, the next poll finds none and clears the mark.
+     */
+    @Test
+    void aJobIssuedByAnotherInstanceIsServedOnceItsIssuedEventIsRead() throws Exception {
+        String site = newSite();
+        String here = seedClientsToFix("here", site, 1).get(0);
+        String elsewhere = seedClientsToFix("elsewhere", newSite(), 1).get(0); // in no wave
+        createWave(waveRequest(Phase.CLIENTS, site, 0.5));
+        String jobId = awaitJob(here).get("jobId");
+        eventually().until(marks::ready);
+        // The job of `elsewhere`, as another instance would have stored it: a copy of this one's row.
+        String copied = "elsewhere-" + jobId;
+        execute(dataSource, "INSERT INTO job (id, wave_id, machine_id, batch, seq, phase, site_code, rules, actions, kid,"
+                + " jws, state, restart, issued_at, expires_at) SELECT '" + copied + "', wave_id, '" + elsewhere
+                + "', batch, seq, phase, site_code, rules, actions, kid, jws, state, restart, issued_at, expires_at"
+                + " FROM job WHERE id = '" + jobId + "'");
+
+        assertThat(poll(elsewhere)).as("no mark, no read of the stored job").isEmpty();
+
+        TestEstate.send(List.of(new ProducerRecord<>(Topics.JOB_EVENTS, elsewhere, Json.MAPPER.writeValueAsString(
+                new JobEvent(UUID.randomUUID().toString(), JobEvent.Kind.ISSUED, copied, null, elsewhere, site,
+                        Phase.CLIENTS, 1, List.of(), Instant.now(), null)))));
+        assertThat(eventually().until(() -> poll(elsewhere), jobs -> !jobs.isEmpty()))
+                .extracting(job -> job.get("jobId")).containsExactly(copied);
+
+        execute(dataSource, "UPDATE job SET state = 'SUCCEEDED', reported_at = now() WHERE id = '" + copied + "'");
+        assertThat(poll(elsewhere)).isEmpty();
+        assertThat(marks.lookup(elsewhere)).as("cleared by the poll that found none").isEqualTo(JobMarks.NONE);
+    }
 
     @Test
     void reportingTheSameJobTwiceIsHarmless() {

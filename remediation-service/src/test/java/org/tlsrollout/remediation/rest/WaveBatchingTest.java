@@ -1,5 +1,6 @@
 package org.tlsrollout.remediation.rest;
 
+import static org.tlsrollout.remediation.TestEstate.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
@@ -22,9 +23,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -239,7 +238,7 @@ class WaveBatchingTest {
         List<String> first = awaitWithJobs(machines, 2);
         double expiredBefore = AgentJobTest.jobsTotal(site, "CLIENTS", "expired");
 
-        execute("UPDATE job SET expires_at = now() - interval '1 second' WHERE wave_id = '" + id + "'");
+        execute(dataSource, "UPDATE job SET expires_at = now() - interval '1 second' WHERE wave_id = '" + id + "'");
         List<String> later = new ArrayList<>(machines);
         later.removeAll(first);
         awaitWithJobs(later, 1);
@@ -307,11 +306,5 @@ class WaveBatchingTest {
             n += poll(id).size();
         }
         return n;
-    }
-
-    private void execute(String sql) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
     }
 }
