@@ -54,8 +54,6 @@ public final class Demo {
     private static final int WIDEN_AFTER = 10;
     /** How often the bar moves during one agent cycle (the first round of a 1M estate took 23 minutes). */
     private static final long PROGRESS_MILLIS = 30_000;
-    /** Machines a page when listing them (remediation-service's largest page). */
-    private static final int PAGE = 500;
 
     private static final List<String> NOT_DONE =
             List.of(PhaseState.NONCOMPLIANT.name(), PhaseState.UNKNOWN.name(), PhaseState.PENDING_RESTART.name());
@@ -392,14 +390,8 @@ public final class Demo {
         java.util.BitSet found = new java.util.BitSet(estate.size());
         for (String site : sites) {
             for (String state : NOT_DONE) {
-                for (int page = 0; ; page++) {
-                    JsonNode items = api.machines(site, phase.name(), state, page, PAGE).path("items");
-                    items.forEach(m -> estate.machine(m.path("machineId").asText())
-                            .ifPresent(machine -> found.set(machine.index())));
-                    if (items.size() < PAGE) {
-                        break;
-                    }
-                }
+                api.machineIds(site, phase.name(), state,
+                        id -> estate.machine(id).ifPresent(machine -> found.set(machine.index())));
             }
         }
         List<SimulatedMachine> machines = new ArrayList<>(found.cardinality());
