@@ -42,7 +42,7 @@ import org.tlsrollout.remediation.machine.MachineUpdate;
  * or NDJSON, streamed. Each valid line goes to PostgreSQL through {@code COPY} into a temporary staging table as it is
  * read (a buffer of {@value #COPY_BUFFER} bytes at a time, never the whole body), then one
  * {@code INSERT ... SELECT ... ON CONFLICT} merges the staging table into {@code machine}, all in one transaction.
- * JDBC here, not Hibernate: COPY is the fastest way into PostgreSQL and has no ORM form, and the merge is one statement.
+ * COPY is the fastest way into PostgreSQL (pgjdbc's {@code CopyManager}), and the merge is one statement.
  * <ul>
  * <li>A machine not known is added, {@code never_reported}, UNKNOWN in the phases its roles make applicable.</li>
  * <li>A machine known only from inventory takes the line's site, roles and OS version.</li>

@@ -3,11 +3,9 @@ package org.tlsrollout.remediation.machine;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.EnumMap;
-import java.util.Map;
+import java.util.List;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.PhaseState;
-import org.tlsrollout.remediation.Machine;
 import org.tlsrollout.remediation.config.RemediationConfig;
 
 /**
@@ -58,41 +56,40 @@ public class PhaseStates {
         return pendingRestart ? PhaseState.PENDING_RESTART : stored;
     }
 
-    /** The states shown in every phase, in phase order. */
-    public static Map<Phase, PhaseState> shown(Machine machine, boolean stale) {
-        Map<Phase, PhaseState> phases = new EnumMap<>(Phase.class);
-        for (Phase phase : Phase.values()) {
-            phases.put(phase, shown(machine.storedState(phase), stale, machine.pendingRestartPhase == phase));
-        }
-        return phases;
-    }
-
-    /**
-     * An HQL condition on {@code Machine m} that holds when {@code m} shows {@code state} in {@code phase}: the query
-     * form of {@link #shown(PhaseState, boolean, boolean)}, with its parameters. It keeps to plain comparisons so
-     * that the indexes on the phase states and on {@code collected_at} serve it.
-     */
-    public static Filter filter(Phase phase, PhaseState state, Instant staleBefore) {
-        String stored = "m." + Machine.stateAttribute(phase);
-        return switch (state) {
-            // Stored as anything but NOT_APPLICABLE, and collected before the cut-off.
-            case STALE -> new Filter(stored + " <> :notApplicable and m.collectedAt < :staleBefore",
-                    Map.of("notApplicable", PhaseState.NOT_APPLICABLE, "staleBefore", staleBefore));
-            // Never turns stale nor pending.
-            case NOT_APPLICABLE -> new Filter(stored + " = :state", Map.of("state", state));
-            // Never stored: a restart pending in this phase, on a fresh machine the phase applies to.
-            case PENDING_RESTART -> new Filter(stored + " <> :notApplicable and m.collectedAt >= :staleBefore"
-                    + " and m.pendingRestartPhase = :pendingPhase",
-                    Map.of("notApplicable", PhaseState.NOT_APPLICABLE, "staleBefore", staleBefore,
-                            "pendingPhase", phase));
-            // Stored so, fresh (or never reported: not stale), and no restart pending in this phase.
-            default -> new Filter(stored + " = :state and (m.collectedAt is null or m.collectedAt >= :staleBefore)"
-                    + " and (m.pendingRestartPhase is null or m.pendingRestartPhase <> :pendingPhase)",
-                    Map.of("state", state, "staleBefore", staleBefore, "pendingPhase", phase));
+    /** The column of table {@code machine} that holds the stored state of {@code phase}. */
+    public static String stateColumn(Phase phase) {
+        return switch (phase) {
+            case CLIENTS -> "clients_state";
+            case SITE_SYSTEMS -> "site_systems_state";
+            case VERIFY -> "verify_state";
+            case DISABLE_LEGACY -> "disable_legacy_state";
         };
     }
 
-    /** An HQL condition on {@code Machine m} and the values of its named parameters. */
-    public record Filter(String hql, Map<String, Object> parameters) {
+    /**
+     * An SQL condition on {@code machine m} that holds when {@code m} shows {@code state} in {@code phase}: the query
+     * form of {@link #shown(PhaseState, boolean, boolean)}, with the values of its {@code ?} in order. It keeps to
+     * plain comparisons so that the indexes on the phase states and on {@code collected_at} serve it.
+     */
+    public static Filter filter(Phase phase, PhaseState state, Instant staleBefore) {
+        String stored = "m." + stateColumn(phase);
+        String notApplicable = PhaseState.NOT_APPLICABLE.name();
+        return switch (state) {
+            // Stored as anything but NOT_APPLICABLE, and collected before the cut-off.
+            case STALE -> new Filter(stored + " <> ? AND m.collected_at < ?", List.of(notApplicable, staleBefore));
+            // Never turns stale nor pending.
+            case NOT_APPLICABLE -> new Filter(stored + " = ?", List.of(state.name()));
+            // Never stored: a restart pending in this phase, on a fresh machine the phase applies to.
+            case PENDING_RESTART -> new Filter(stored + " <> ? AND m.collected_at >= ? AND m.pending_restart_phase = ?",
+                    List.of(notApplicable, staleBefore, phase.name()));
+            // Stored so, fresh (or never reported: not stale), and no restart pending in this phase.
+            default -> new Filter(stored + " = ? AND (m.collected_at IS NULL OR m.collected_at >= ?)"
+                    + " AND (m.pending_restart_phase IS NULL OR m.pending_restart_phase <> ?)",
+                    List.of(state.name(), staleBefore, phase.name()));
+        };
+    }
+
+    /** An SQL condition on {@code machine m} and the values of its {@code ?} placeholders, in order. */
+    public record Filter(String sql, List<Object> parameters) {
     }
 }

@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.control.ActivateRequestContext;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -260,7 +259,6 @@ public class RolloutMetrics {
      * Registers the job counters of every site of the estate, then reads the counts and replaces the gauges' series
      * with them; on an instance that does not hold the gauges' lock, empties them (another instance publishes them).
      */
-    @ActivateRequestContext
     public void refresh() {
         // Every instance, lock or not: a site's job counters exist at 0 before its first job, since a counter first
         // scraped at 1,000 counts nothing in increase() (Prometheus takes a new series' first sample as its start).

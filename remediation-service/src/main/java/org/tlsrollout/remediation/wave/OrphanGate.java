@@ -14,7 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.tlsrollout.common.problem.Problem;
 import org.tlsrollout.common.problem.ProblemException;
 import org.tlsrollout.contracts.Phase;
-import org.tlsrollout.remediation.Machine;
+import org.tlsrollout.remediation.machine.PhaseStates;
 
 /**
  * The orphan gate of rules.md: a {@code DISABLE_LEGACY} wave for a site is refused unless every machine of that site
@@ -44,7 +44,7 @@ public final class OrphanGate {
 
     /** The SQL condition on a {@code machine} row: ready in {@code phase} (the state shown, stale aside). */
     private static String ready(Phase phase) {
-        String state = Machine.stateColumn(phase);
+        String state = PhaseStates.stateColumn(phase);
         return "(" + state + " = 'NOT_APPLICABLE' OR (" + state + " = 'COMPLIANT'"
                 + " AND pending_restart_phase IS DISTINCT FROM '" + phase.name() + "'))";
     }

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.tlsrollout.contracts.JobEvent;
 import org.tlsrollout.contracts.Phase;
-import org.tlsrollout.remediation.Machine;
 import org.tlsrollout.remediation.Wave;
 import org.tlsrollout.remediation.WaveState;
 import org.tlsrollout.remediation.job.JobSummary;
@@ -147,7 +146,7 @@ public class WaveQueries {
         long pendingRestart;
         long verified;
         long skipped;
-        String state = Machine.stateColumn(w.phase());
+        String state = PhaseStates.stateColumn(w.phase());
         try (PreparedStatement select = c.prepareStatement("SELECT"
                 + " count(*) FILTER (WHERE m." + state + " <> 'NOT_APPLICABLE' AND m.collected_at >= ?"
                 + "     AND m.pending_restart_phase = ?),"

@@ -19,7 +19,6 @@ import org.tlsrollout.common.problem.Problem;
 import org.tlsrollout.common.problem.ProblemException;
 import org.tlsrollout.contracts.Phase;
 import org.tlsrollout.contracts.Role;
-import org.tlsrollout.remediation.Machine;
 import org.tlsrollout.remediation.Wave;
 import org.tlsrollout.remediation.WaveState;
 import org.tlsrollout.contracts.AuditEvent;
@@ -85,7 +84,7 @@ public class WaveService {
                         : OrphanGate.Status.notGuarded();
                 long targeted;
                 try (PreparedStatement count = c.prepareStatement("SELECT count(*) "
-                        + TARGETS.formatted(Machine.stateColumn(spec.phase())))) {
+                        + TARGETS.formatted(PhaseStates.stateColumn(spec.phase())))) {
                     bindTargets(c, count, 1, spec, staleBefore);
                     try (ResultSet rs = count.executeQuery()) {
                         rs.next();
@@ -95,7 +94,7 @@ public class WaveService {
                 List<String> sample = new ArrayList<>();
                 String planId = UUID.randomUUID().toString();
                 try (PreparedStatement select = c.prepareStatement("SELECT m.machine_id "
-                        + TARGETS.formatted(Machine.stateColumn(spec.phase())) + " ORDER BY md5(m.machine_id || ?) LIMIT 100")) {
+                        + TARGETS.formatted(PhaseStates.stateColumn(spec.phase())) + " ORDER BY md5(m.machine_id || ?) LIMIT 100")) {
                     int next = bindTargets(c, select, 1, spec, staleBefore);
                     select.setString(next, planId);
                     try (ResultSet rs = select.executeQuery()) {
@@ -158,7 +157,7 @@ public class WaveService {
                         SELECT ?, s.machine_id, ((s.rn - 1) / s.size + 1)::int
                         FROM (SELECT m.machine_id, row_number() OVER (ORDER BY md5(m.machine_id || ?)) AS rn,
                                   COALESCE(?::bigint, greatest(1, (count(*) OVER () * ?::bigint + 99) / 100)) AS size
-                              """ + TARGETS.formatted(Machine.stateColumn(spec.phase())) + ") s"
+                              """ + TARGETS.formatted(PhaseStates.stateColumn(spec.phase())) + ") s"
                         // Stored by batch in machine id order, the order in which the engine issues and marks them: a
                         // chunk's targets share a few heap pages instead of one page each (B3, docs/benchmarks.md).
                         + " ORDER BY 3, s.machine_id")) {
