@@ -105,6 +105,9 @@ public class JobEventsFeed {
     private void follow(KafkaConsumer<String, String> c) throws SQLException {
         List<TopicPartition> partitions = c.partitionsFor(Topics.JOB_EVENTS).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        if (partitions.isEmpty()) {
+            throw new IllegalStateException(Topics.JOB_EVENTS + " has no partitions (not created yet?)");
+        }
         c.assign(partitions);
         c.seekToEnd(partitions);
         partitions.forEach(c::position); // the end is looked up now, before the load below
