@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -44,9 +42,7 @@ import org.tlsrollout.platform.kafka.KafkaPrincipals;
  * rules-service on that backlog and takes the time from its first evaluation to its last (the records' broker
  * timestamps, set when the service's producer sent them). It stops the service and runs {@link PassThrough}, a
  * process with the same JVM options and the service's consumer and producer settings, from the same snapshot
- * records to a topic with as many partitions as the evaluations topic, timed the same way. A round does all that
- * on a broker of its own; the benchmark runs {@code tlsrollout.bench.rounds} of them (3) and gives the round of the
- * median ratio: one round of 50,000 records is one or two seconds a side, and rounds differ more than codes do.
+ * records to a topic with as many partitions as the evaluations topic, timed the same way.
  * Figure: evaluations per second; ratio: the service's rate over the pass-through's.
  */
 public final class RulesThroughput implements Benchmark {
@@ -61,32 +57,14 @@ public final class RulesThroughput implements Benchmark {
 
     @Override
     public String description() {
-        return "rules-service throughput (snapshots to evaluations) against a raw Kafka pass-through, median of 3 rounds"
-                + " (--quick: 50k records a round, else 500k)";
+        return "rules-service throughput (snapshots to evaluations) against a raw Kafka pass-through (--quick: 50k records, else 500k)";
     }
 
     @Override
     public Result run(StackConfig user, boolean quick, PrintStream out) throws Exception {
         int records = Integer.getInteger("tlsrollout.bench.records", quick ? 50_000 : 500_000);
-        int rounds = Integer.getInteger("tlsrollout.bench.rounds", 3);
-        List<double[]> results = new ArrayList<>(); // {service rate, ratio}
-        for (int round = 1; round <= rounds; round++) {
-            out.printf(Locale.ROOT, "%nround %d of %d%n", round, rounds);
-            // A stack, so ports and a state folder, of its own each round: the last round's broker may still be going.
-            results.add(round(user, round == 1 ? id() : id() + "-" + round, records, out));
-        }
-        results.sort(Comparator.comparingDouble(r -> r[1]));
-        double[] median = results.get(results.size() / 2);
-        out.printf(Locale.ROOT, "%nratios of the %d rounds: %s; the median round: %.0f evaluations/s, ratio %.3f%n", rounds,
-                results.stream().map(r -> String.format(Locale.ROOT, "%.3f", r[1])).collect(Collectors.joining(", ")),
-                median[0], median[1]);
-        return new Result(id(), "evaluations_per_s", Math.rint(median[0]), median[1]);
-    }
-
-    /** One round on a broker of its own: the service, then the pass-through, on the same records. */
-    private double[] round(StackConfig user, String stack, int records, PrintStream out) throws Exception {
         BenchStack.quietKafkaClients();
-        try (BenchStack bench = BenchStack.start(user, stack, EnumSet.of(Component.KAFKA), null, out);
+        try (BenchStack bench = BenchStack.start(user, id(), EnumSet.of(Component.KAFKA), null, out);
                 Admin admin = Admin.create(bench.config.kafkaClient(KafkaPrincipals.ADMIN))) {
             StackConfig config = bench.config;
             long producing = System.nanoTime();
@@ -104,9 +82,8 @@ public final class RulesThroughput implements Benchmark {
             bench.stop(Component.RULES);
             out.printf(Locale.ROOT, "rules-service: %d evaluations in %.2f s from the first to the last: %.0f /s%n",
                     service.records(), service.seconds(), service.rate());
-            out.printf(Locale.ROOT, "  CPU meanwhile: rules-service %.1f us, Kafka %.1f us a record; longest wait"
-                    + " without a new evaluation: %.1f s%n", service.processCpuMicros(), service.kafkaCpuMicros(),
-                    service.longestGap());
+            out.printf(Locale.ROOT, "  CPU meanwhile: rules-service %.1f us, Kafka %.1f us a record%n",
+                    service.processCpuMicros(), service.kafkaCpuMicros());
 
             out.println("raw pass-through on the same records ...");
             Process pass = passThrough(config, records);
@@ -123,8 +100,7 @@ public final class RulesThroughput implements Benchmark {
                     raw.records(), raw.seconds(), raw.rate());
             out.printf(Locale.ROOT, "  CPU meanwhile: pass-through %.1f us, Kafka %.1f us a record%n",
                     raw.processCpuMicros(), raw.kafkaCpuMicros());
-            out.printf(Locale.ROOT, "ratio %.3f%n", service.rate() / raw.rate());
-            return new double[] {service.rate(), service.rate() / raw.rate()};
+            return new Result(id(), "evaluations_per_s", Math.rint(service.rate()), service.rate() / raw.rate());
         }
     }
 
@@ -197,11 +173,8 @@ public final class RulesThroughput implements Benchmark {
      * @param processCpu CPU seconds the process (service or pass-through) used from when its first output record was
      *                   seen to when the last was (sampled every 200 ms)
      * @param kafkaCpu   the broker's, over the same time
-     * @param longestGap seconds, the longest time between the first output record and the last without a new one
-     *                   (sampled every 200 ms)
      */
-    record Span(long records, long firstMillis, long lastMillis, double processCpu, double kafkaCpu,
-            double longestGap) {
+    record Span(long records, long firstMillis, long lastMillis, double processCpu, double kafkaCpu) {
         double processCpuMicros() {
             return processCpu * 1e6 / records;
         }
@@ -230,7 +203,6 @@ public final class RulesThroughput implements Benchmark {
         long last = -1;
         double[] cpuAtFirst = null;
         long lastChange = System.nanoTime();
-        long longestGap = 0;
         long lastReport = System.nanoTime();
         while (true) {
             long n = sum(admin.listOffsets(specs(tps, OffsetSpec.latest())).all().get());
@@ -241,9 +213,6 @@ public final class RulesThroughput implements Benchmark {
                 break;
             }
             if (n != last) {
-                if (last > 0) {
-                    longestGap = Math.max(longestGap, System.nanoTime() - lastChange);
-                }
                 last = n;
                 lastChange = System.nanoTime();
             } else if (System.nanoTime() - lastChange > STALL.toNanos()) {
@@ -264,7 +233,7 @@ public final class RulesThroughput implements Benchmark {
                 .min().orElseThrow();
         long lastTs = maxes.values().stream().filter(i -> i.offset() >= 0).mapToLong(ListOffsetsResultInfo::timestamp)
                 .max().orElseThrow();
-        return new Span(sum(ends), first, lastTs, processCpu, kafkaCpu, longestGap / 1e9);
+        return new Span(sum(ends), first, lastTs, processCpu, kafkaCpu);
     }
 
     private static Map<TopicPartition, OffsetSpec> specs(List<TopicPartition> tps, OffsetSpec spec) {
