@@ -35,8 +35,8 @@ public interface RulesConfig {
     boolean compactEvaluations();
 
     /**
-     * Threads that evaluate a poll's snapshots, each machine's on one of them (so its snapshots stay in order); the
-     * number of processors when unset.
+     * Threads ("lanes") that evaluate the snapshots, each input partition's on one of them (so a machine's snapshots
+     * stay in order); the number of processors when unset.
      */
     @WithName("evaluation-threads")
     Optional<Integer> evaluationThreads();

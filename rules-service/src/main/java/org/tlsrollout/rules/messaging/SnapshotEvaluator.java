@@ -16,12 +16,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -49,10 +49,11 @@ import org.tlsrollout.rules.metrics.EvaluationMetrics;
  * and published to {@link Topics#EVALUATIONS} keyed by machine id, with CloudEvents headers in binary mode.
  * <p>
  * The channel delivers a whole poll at a time ({@code batch=true}); the poll's snapshots are evaluated on
- * {@code rules.evaluation-threads} threads (each machine's on one of them, in order), their evaluations sent with
- * the Kafka producer of the {@code evaluations} channel, and the poll is acknowledged, so its offsets committed, only
- * once Kafka acknowledged every one of them (at least once; consumers keep the newest per machine), while the next
- * poll is evaluated. A record that is not a snapshot (no {@code ce_type} header of {@link Topics#SNAPSHOT_EVENT_TYPE},
+ * {@code rules.evaluation-threads} lanes, each a thread that takes the records of its input partitions (so each
+ * machine's, in order, and the lanes append to different output partitions), their evaluations sent with the Kafka
+ * producer of the {@code evaluations} channel, and the poll is acknowledged, so its offsets committed, only once Kafka
+ * acknowledged every one of them (at least once; consumers keep the newest per machine). Up to {@link #POLLS_AHEAD}
+ * polls are queued at once, so no lane waits for another at the end of a poll. A record that is not a snapshot (no {@code ce_type} header of {@link Topics#SNAPSHOT_EVENT_TYPE},
  * or a value that is not one), or that the catalog cannot evaluate, goes to {@code tlsrollout.snapshots.v1.dlq}, on
  * the same channel, with SmallRye's dead-letter headers, and the rest of the poll goes on. A record Kafka does not
  * take, even after the producer's own retries (a broker down for minutes), is sent again until it does; its poll
@@ -67,6 +68,8 @@ public class SnapshotEvaluator {
     private static final String DLQ = Topics.dlq(Topics.SNAPSHOTS);
     static final Duration RESEND_DELAY = Duration.ofSeconds(5);
     static final String CE_TYPE = "ce_type";
+    /** Polls queued or being evaluated at once: the lanes never wait for each other at the end of a poll. */
+    static final int POLLS_AHEAD = 3;
     private static final byte[] SNAPSHOT_TYPE = Topics.SNAPSHOT_EVENT_TYPE.getBytes(StandardCharsets.UTF_8);
 
     private final RuleCatalog catalog;
@@ -74,9 +77,10 @@ public class SnapshotEvaluator {
     private final KafkaClientService clients;
     private final Emitter<byte[]> deadLetters;
     private final Clock clock = Clock.systemUTC();
-    private final int lanes;
+    private final ExecutorService[] lanes;
+    private final Semaphore ahead = new Semaphore(POLLS_AHEAD);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final boolean compact;
-    private final ExecutorService pool;
     private final EvaluationWriter writer = new EvaluationWriter();
     private volatile Producer<String, byte[]> producer;
 
@@ -86,31 +90,34 @@ public class SnapshotEvaluator {
         this.metrics = metrics;
         this.clients = clients;
         this.deadLetters = deadLetters;
-        this.lanes = config.evaluationThreads().orElse(Runtime.getRuntime().availableProcessors());
+        int threads = config.evaluationThreads().orElse(Runtime.getRuntime().availableProcessors());
         this.compact = config.compactEvaluations();
-        if (lanes < 1) {
-            throw new IllegalArgumentException("rules.evaluation-threads must be at least 1, was " + lanes);
+        if (threads < 1) {
+            throw new IllegalArgumentException("rules.evaluation-threads must be at least 1, was " + threads);
         }
-        AtomicInteger n = new AtomicInteger();
-        this.pool = lanes == 1 ? null : Executors.newFixedThreadPool(lanes - 1, r -> {
-            Thread t = new Thread(r, "rules-evaluation-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.lanes = new ExecutorService[threads];
+        for (int i = 0; i < threads; i++) {
+            String name = "rules-evaluation-" + (i + 1);
+            lanes[i] = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+            });
+        }
     }
 
     @PreDestroy
     void stop() {
-        if (pool != null) {
-            pool.shutdownNow();
+        for (ExecutorService lane : lanes) {
+            lane.shutdownNow();
         }
     }
 
     /*
-     * Blocking (ordered, on a worker thread): a poll of up to max.poll.records snapshots is some milliseconds of CPU,
-     * which must not hold the event loop; the consumer thread polls the next records meanwhile. The method returns
-     * once every evaluation of the poll is handed to the producer; the poll is acknowledged (so its offsets become
-     * committable) only once Kafka acknowledged all of them, while the next poll is already being evaluated.
+     * Blocking (ordered, on a worker thread): the poll is split over the lanes' queues, which may wait for a lane to
+     * take an earlier poll (at most POLLS_AHEAD polls are queued or being evaluated). The method returns once the poll
+     * is queued; the poll is acknowledged (so its offsets become committable) only once Kafka acknowledged all of its
+     * evaluations, while the lanes go on with the next polls.
      */
     @Incoming("snapshots")
     @Blocking
@@ -129,41 +136,48 @@ public class SnapshotEvaluator {
     }
 
     /**
-     * Evaluates and sends the poll's records over up to {@link #lanes} threads (this one and the lanes' pool), each
-     * record on the lane of its key, in the poll's order, so that a machine's snapshots are evaluated and sent in
-     * order; returns once all are handed to the producer, so that no later poll's evaluation of a machine overtakes
-     * an earlier one.
+     * Queues the poll's records on the lanes, each record on the lane of its partition (always the same lane for a
+     * machine, whatever the poll), so that a machine's snapshots are evaluated and sent in the order of the topic;
+     * a lane takes the next poll as soon as it is done with its share of this one. Fails if a lane failed before
+     * (an error no record's handling caught), which fails the channel: its polls are never acknowledged.
      */
     void evaluate(ConsumerRecords<String, byte[]> records, Pending pending) {
-        int used = Math.min(lanes, records.count());
-        if (used <= 1) {
-            List<ConsumerRecord<String, byte[]>> all = new ArrayList<>(records.count());
-            records.forEach(all::add);
-            evaluate(all, pending);
-            return;
+        Throwable failed = failure.get();
+        if (failed != null) {
+            throw new IllegalStateException("an evaluating thread failed", failed);
         }
-        List<List<ConsumerRecord<String, byte[]>>> shares = new ArrayList<>();
-        for (int i = 0; i < used; i++) {
-            shares.add(new ArrayList<>(records.count() / used + 1));
+        List<List<ConsumerRecord<String, byte[]>>> shares = new ArrayList<>(lanes.length);
+        for (int i = 0; i < lanes.length; i++) {
+            shares.add(new ArrayList<>(records.count() / lanes.length + 1));
         }
         for (ConsumerRecord<String, byte[]> record : records) {
-            int lane = Math.floorMod(record.key() != null ? record.key().hashCode() : record.partition(), used);
+            int lane = record.partition() % lanes.length;
             shares.get(lane).add(record);
         }
-        List<Future<?>> others = new ArrayList<>();
-        for (List<ConsumerRecord<String, byte[]>> share : shares.subList(1, used)) {
-            others.add(pool.submit(() -> evaluate(share, pending)));
+        try {
+            ahead.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while queueing a poll", e);
         }
-        evaluate(shares.get(0), pending);
-        for (Future<?> other : others) {
-            try {
-                other.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while evaluating a poll", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("evaluating a poll failed", e.getCause());
+        AtomicInteger left = new AtomicInteger((int) shares.stream().filter(share -> !share.isEmpty()).count());
+        for (int i = 0; i < lanes.length; i++) {
+            List<ConsumerRecord<String, byte[]>> share = shares.get(i);
+            if (share.isEmpty()) {
+                continue;
             }
+            lanes[i].execute(() -> {
+                try {
+                    evaluate(share, pending);
+                } catch (Throwable e) {
+                    LOG.error("an evaluating thread failed; the channel fails with the next poll", e);
+                    failure.compareAndSet(null, e);
+                } finally {
+                    if (left.decrementAndGet() == 0) {
+                        ahead.release();
+                    }
+                }
+            });
         }
     }
 
