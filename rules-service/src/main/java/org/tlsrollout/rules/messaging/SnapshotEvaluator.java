@@ -186,14 +186,15 @@ public class SnapshotEvaluator {
         Instant now = clock.instant();
         HeaderTemplate headers = new HeaderTemplate(now);
         for (ConsumerRecord<String, byte[]> record : records) {
-            EvaluationEvent evaluation;
             MachineSnapshot snapshot;
             byte[] json;
+            byte[] statuses;
             try {
                 checkType(record);
                 snapshot = parse(record.value());
-                evaluation = catalog.evaluate(snapshot, now);
+                EvaluationEvent evaluation = catalog.evaluate(snapshot, now);
                 json = writer.write(compact ? RuleCatalog.compact(evaluation) : evaluation);
+                statuses = EvaluationMetrics.statuses(evaluation);
             } catch (IOException | RuntimeException e) {
                 LOG.warnf("not a snapshot (%s-%d@%d), sent to %s: %s", record.topic(), record.partition(), record.offset(),
                         DLQ, e.getMessage());
@@ -229,7 +230,7 @@ public class SnapshotEvaluator {
                 });
                 return written;
             }, () -> {
-                metrics.published(evaluation, receivedAt == null ? Duration.ZERO
+                metrics.published(statuses, receivedAt == null ? Duration.ZERO
                         : Duration.between(receivedAt, clock.instant()));
                 pending.done();
             });

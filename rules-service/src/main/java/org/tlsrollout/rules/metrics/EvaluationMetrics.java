@@ -61,11 +61,31 @@ public class EvaluationMetrics {
         deadLettered.increment();
     }
 
-    /** Counts one evaluation that Kafka acknowledged, and its lag. */
-    public void published(EvaluationEvent evaluation, Duration sinceReceived) {
-        evaluations.increment();
+    /**
+     * What {@link #published} counts of an evaluation, whole or compact: each rule's status ordinal, by rule ordinal.
+     * Small, so that what waits for Kafka's acknowledgement does not hold the whole evaluation.
+     */
+    public static byte[] statuses(EvaluationEvent evaluation) {
+        byte[] statuses = new byte[RuleId.values().length];
         for (RuleResult r : evaluation.results()) {
-            results[r.ruleId().ordinal()][r.status().ordinal()].increment();
+            statuses[r.ruleId().ordinal()] = (byte) r.status().ordinal();
+        }
+        if (evaluation.isCompact()) {
+            for (RuleId rule : evaluation.passed()) {
+                statuses[rule.ordinal()] = (byte) RuleStatus.PASS.ordinal();
+            }
+            for (RuleId rule : evaluation.notApplicable()) {
+                statuses[rule.ordinal()] = (byte) RuleStatus.NOT_APPLICABLE.ordinal();
+            }
+        }
+        return statuses;
+    }
+
+    /** Counts one evaluation that Kafka acknowledged, given by its {@link #statuses}, and its lag. */
+    public void published(byte[] statuses, Duration sinceReceived) {
+        evaluations.increment();
+        for (int rule = 0; rule < statuses.length; rule++) {
+            results[rule][statuses[rule]].increment();
         }
         if (!sinceReceived.isNegative()) {
             lag.record(sinceReceived);
