@@ -1,6 +1,7 @@
 package org.tlsrollout.rules.catalog;
 
 import java.util.List;
+import java.util.function.Supplier;
 import org.tlsrollout.contracts.Action;
 import org.tlsrollout.contracts.MachineClass;
 import org.tlsrollout.contracts.Phase;
@@ -19,6 +20,8 @@ abstract class CatalogRule {
     private final Severity severity;
     private final Phase clientPhase;
     private final Phase siteSystemPhase;
+    /** The PASS and NOT_APPLICABLE results of a quiet evaluation, without a message: by status, then machine class. */
+    private final RuleResult[][] quiet = new RuleResult[RuleStatus.values().length][MachineClass.values().length];
 
     CatalogRule(RuleId id, String source) {
         this.id = id;
@@ -26,12 +29,23 @@ abstract class CatalogRule {
         this.severity = id.severity();
         this.clientPhase = id.phaseFor(MachineClass.CLIENT);
         this.siteSystemPhase = id.phaseFor(MachineClass.SITE_SYSTEM);
+        for (RuleStatus status : List.of(RuleStatus.PASS, RuleStatus.NOT_APPLICABLE)) {
+            for (MachineClass machineClass : MachineClass.values()) {
+                quiet[status.ordinal()][machineClass.ordinal()] = new RuleResult(id, status, severity,
+                        machineClass == MachineClass.CLIENT ? clientPhase : siteSystemPhase, null, source, List.of());
+            }
+        }
     }
 
     abstract RuleResult evaluate(Evaluation e);
 
     final RuleResult pass(Evaluation e, String message) {
         return result(e, RuleStatus.PASS, message, List.of());
+    }
+
+    /** A PASS whose message is only built when the evaluation is not {@link Evaluation#quiet}. */
+    final RuleResult pass(Evaluation e, Supplier<String> message) {
+        return e.quiet ? quiet(e, RuleStatus.PASS) : pass(e, message.get());
     }
 
     final RuleResult fail(Evaluation e, String message, List<Action> actions) {
@@ -42,11 +56,23 @@ abstract class CatalogRule {
         return result(e, RuleStatus.NOT_APPLICABLE, message, List.of());
     }
 
+    /** A NOT_APPLICABLE whose message is only built when the evaluation is not {@link Evaluation#quiet}. */
+    final RuleResult notApplicable(Evaluation e, Supplier<String> message) {
+        return e.quiet ? quiet(e, RuleStatus.NOT_APPLICABLE) : notApplicable(e, message.get());
+    }
+
     final RuleResult unknown(Evaluation e, String message) {
         return result(e, RuleStatus.UNKNOWN, message, List.of());
     }
 
+    private RuleResult quiet(Evaluation e, RuleStatus status) {
+        return quiet[status.ordinal()][e.machineClass.ordinal()];
+    }
+
     private RuleResult result(Evaluation e, RuleStatus status, String message, List<Action> actions) {
+        if (e.quiet && (status == RuleStatus.PASS || status == RuleStatus.NOT_APPLICABLE)) {
+            return quiet(e, status);
+        }
         Phase phase = e.machineClass == MachineClass.CLIENT ? clientPhase : siteSystemPhase;
         return new RuleResult(id, status, severity, phase, message, source, actions);
     }

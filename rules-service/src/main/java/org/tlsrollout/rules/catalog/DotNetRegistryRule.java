@@ -74,7 +74,7 @@ final class DotNetRegistryRule extends CatalogRule {
             actions.add(fixes[i]);
         }
         if (wrong == null) {
-            return pass(e, name + " = 1 in " + count + " keys: NET4, NET2" + (e.x64 ? ", NET4-WOW, NET2-WOW" : "")
+            return pass(e, () -> name + " = 1 in " + count + " keys: NET4, NET2" + (e.x64 ? ", NET4-WOW, NET2-WOW" : "")
                     + (e.x64 ? "" : " (x86: no Wow6432Node keys)"));
         }
         wrong.append("; expected ").append(name).append(" = 1 in each");

@@ -49,7 +49,7 @@ final class DotNetVersionRule extends CatalogRule {
     @Override
     RuleResult evaluate(Evaluation e) {
         if (role != null && !e.snapshot.hasRole(role)) {
-            return notApplicable(e, "no " + role + " role: .NET Framework " + minimumName
+            return notApplicable(e, () -> "no " + role + " role: .NET Framework " + minimumName
                     + " is required by the console only");
         }
         MachineSnapshot.DotNet dotnet = e.snapshot.dotnet();
@@ -65,7 +65,7 @@ final class DotNetVersionRule extends CatalogRule {
         if (release < minimum) {
             return fail(e, found + " is below " + minimum + "; " + expected, FIX);
         }
-        return pass(e, found + " >= " + minimum + " (.NET Framework " + minimumName + ")");
+        return pass(e, () -> found + " >= " + minimum + " (.NET Framework " + minimumName + ")");
     }
 
     /** The .NET Framework version a {@code Release} value stands for. */

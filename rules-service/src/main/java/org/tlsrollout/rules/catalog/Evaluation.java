@@ -16,9 +16,19 @@ final class Evaluation {
     final boolean x64;
     /** The registry section, or null when the snapshot lacks it. */
     final RegistryView registry;
+    /**
+     * For the compact form, which names PASS and NOT_APPLICABLE rules without their results: those results carry no
+     * message (and are shared), so the rules do not build one.
+     */
+    final boolean quiet;
 
     Evaluation(MachineSnapshot snapshot) {
+        this(snapshot, false);
+    }
+
+    Evaluation(MachineSnapshot snapshot, boolean quiet) {
         this.snapshot = snapshot;
+        this.quiet = quiet;
         this.machineClass = snapshot.machineClass();
         MachineSnapshot.Os o = snapshot.os();
         this.osText = o == null ? null : o.version();

@@ -26,7 +26,7 @@ final class FipsPolicyRule extends CatalogRule {
         }
         Long enabled = e.registry.value(FIPS, RegistryKeys.ENABLED);
         if (enabled == null || enabled == 0) {
-            return pass(e, "FIPS policy off: " + RegistryKeys.FIPS + " " + RegistryKeys.ENABLED
+            return pass(e, () -> "FIPS policy off: " + RegistryKeys.FIPS + " " + RegistryKeys.ENABLED
                     + (enabled == null ? " is absent" : " = 0"));
         }
         return fail(e, "FIPS policy on: " + RegistryKeys.FIPS + " " + RegistryKeys.ENABLED + " = " + enabled

@@ -90,7 +90,19 @@ public final class RuleCatalog {
      * @param now the evaluation time ({@code evaluatedAt})
      */
     public EvaluationEvent evaluate(MachineSnapshot snapshot, Instant now) {
-        Evaluation e = new Evaluation(Objects.requireNonNull(snapshot, "snapshot"));
+        return event(new Evaluation(Objects.requireNonNull(snapshot, "snapshot")), now);
+    }
+
+    /**
+     * {@code compact(evaluate(snapshot, now))}, without building the messages of the PASS and NOT_APPLICABLE results
+     * that the compact form leaves out.
+     */
+    public EvaluationEvent evaluateCompact(MachineSnapshot snapshot, Instant now) {
+        return compact(event(new Evaluation(Objects.requireNonNull(snapshot, "snapshot"), true), now));
+    }
+
+    private EvaluationEvent event(Evaluation e, Instant now) {
+        MachineSnapshot snapshot = e.snapshot;
         List<RuleResult> results = evaluate(e);
         Map<Phase, PhaseState> phases = new EnumMap<>(Phase.class);
         for (Phase phase : PHASES) {

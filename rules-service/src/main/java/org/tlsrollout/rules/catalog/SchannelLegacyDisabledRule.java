@@ -47,7 +47,7 @@ final class SchannelLegacyDisabledRule extends CatalogRule {
     @Override
     RuleResult evaluate(Evaluation e) {
         if (!e.isSiteSystem() && !includeClients) {
-            return notApplicable(e, "a client: legacy protocols are disabled on site systems only "
+            return notApplicable(e, () -> "a client: legacy protocols are disabled on site systems only "
                     + "(rules.disable-legacy.include-clients is false)");
         }
         if (e.registry == null) {
@@ -74,8 +74,8 @@ final class SchannelLegacyDisabledRule extends CatalogRule {
             actions.add(fixes[i][1]);
         }
         if (wrong == null) {
-            return pass(e, "SSL 3.0, TLS 1.0 and TLS 1.1 are disabled on both sides of SChannel (" + ENABLED + "=0, "
-                    + DISABLED_BY_DEFAULT + "=1)");
+            return pass(e, () -> "SSL 3.0, TLS 1.0 and TLS 1.1 are disabled on both sides of SChannel (" + ENABLED
+                    + "=0, " + DISABLED_BY_DEFAULT + "=1)");
         }
         wrong.append("; expected ").append(ENABLED).append("=0 and ").append(DISABLED_BY_DEFAULT)
                 .append("=1 for SSL 3.0, TLS 1.0 and TLS 1.1, Client and Server");

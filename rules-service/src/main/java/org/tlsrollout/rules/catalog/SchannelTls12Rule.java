@@ -51,7 +51,8 @@ final class SchannelTls12Rule extends CatalogRule {
     @Override
     RuleResult evaluate(Evaluation e) {
         if (siteSystemsOnly && !e.isSiteSystem()) {
-            return notApplicable(e, "a client: the TLS 1.2 " + side + " side of SChannel concerns site systems only");
+            return notApplicable(e, () -> "a client: the TLS 1.2 " + side
+                    + " side of SChannel concerns site systems only");
         }
         if (!e.osKnown()) {
             return unknown(e, "OS version not reported: the default of TLS 1.2 in SChannel depends on it");
@@ -67,7 +68,7 @@ final class SchannelTls12Rule extends CatalogRule {
         String found = key + ": " + ENABLED + " " + show(enabled) + ", " + DISABLED_BY_DEFAULT + " "
                 + show(disabledByDefault);
         if (enabledOk && defaultOk) {
-            return pass(e, found + (onByDefault ? " (absent keeps the default of OS " + e.osText + ": on)" : "")
+            return pass(e, () -> found + (onByDefault ? " (absent keeps the default of OS " + e.osText + ": on)" : "")
                     + "; TLS 1.2 is on");
         }
         String expected = onByDefault

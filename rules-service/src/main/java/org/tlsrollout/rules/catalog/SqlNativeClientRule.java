@@ -52,7 +52,7 @@ final class SqlNativeClientRule extends CatalogRule {
             return unknown(e, "SQL Server Native Client version '" + text + "' is not a dotted version; " + EXPECTED);
         }
         if (v.major() > MAJOR || (v.major() == MAJOR && v.build() >= BUILD)) {
-            return pass(e, "SQL Server Native Client " + text + " is 11.*.7001.0 (SQL Server 2012 SP4) or later");
+            return pass(e, () -> "SQL Server Native Client " + text + " is 11.*.7001.0 (SQL Server 2012 SP4) or later");
         }
         return fail(e, "SQL Server Native Client " + text + " on a " + role + " is earlier than 11.*.7001.0; "
                 + EXPECTED, FIX);

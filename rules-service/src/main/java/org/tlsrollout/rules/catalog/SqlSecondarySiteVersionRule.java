@@ -52,6 +52,6 @@ final class SqlSecondarySiteVersionRule extends CatalogRule {
                     + product.major() + "." + product.minor() + "." + product.build() + ")") + " is earlier than "
                     + MINIMUM_TEXT + "; " + EXPECTED, FIX);
         }
-        return pass(e, "SQL Server " + text + " >= " + MINIMUM_TEXT + " (2016 SP2)");
+        return pass(e, () -> "SQL Server " + text + " >= " + MINIMUM_TEXT + " (2016 SP2)");
     }
 }

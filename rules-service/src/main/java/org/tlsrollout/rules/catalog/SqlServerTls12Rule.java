@@ -58,7 +58,8 @@ final class SqlServerTls12Rule extends CatalogRule {
             return unknown(e, "SQL Server version '" + text + "' is not a dotted version; " + EXPECTED);
         }
         if (reported.major() >= 13) {
-            return pass(e, "SQL Server " + text + " (" + SqlServerBuilds.SQL_2016_AND_LATER.name() + ") supports TLS 1.2");
+            return pass(e, () -> "SQL Server " + text + " (" + SqlServerBuilds.SQL_2016_AND_LATER.name()
+                    + ") supports TLS 1.2");
         }
         Version v = SqlServerBuilds.productVersion(reported);
         SqlServerBuilds.Branch branch = v == null ? null : SqlServerBuilds.branchOf(v);
@@ -70,7 +71,7 @@ final class SqlServerTls12Rule extends CatalogRule {
         String found = "SQL Server " + text + (v.compareTo(reported) == 0 ? "" : " (PatchLevel form; ProductVersion "
                 + v.major() + "." + v.minor() + "." + v.build() + ")") + " (" + branch.name() + ")";
         if (branch.supports(v)) {
-            return pass(e, found + " supports TLS 1.2"
+            return pass(e, () -> found + " supports TLS 1.2"
                     + (branch.first() == null ? "" : ": at or after " + branch.first() + ", the first TLS 1.2 build"));
         }
         if (branch.upgrade()) {

@@ -54,6 +54,8 @@ final class Tls12HandshakeRule extends CatalogRule {
             failed.append("; expected every handshake to succeed");
             return fail(e, failed.toString(), FIX);
         }
-        return pass(e, count == 1 ? "1 TLS 1.2-only handshake succeeded" : count + " TLS 1.2-only handshakes succeeded");
+        int succeeded = count;
+        return pass(e, () -> succeeded == 1 ? "1 TLS 1.2-only handshake succeeded"
+                : succeeded + " TLS 1.2-only handshakes succeeded");
     }
 }

@@ -38,11 +38,11 @@ final class WinHttpDefaultSecureProtocolsRule extends CatalogRule {
             return unknown(e, "OS version not reported; this rule concerns OS 6.1 and 6.2");
         }
         if (e.osBefore61()) {
-            return notApplicable(e, "OS " + e.osText + WinHttpKb3140245Rule.BEFORE_6_1 + " (" + DEFAULT_SECURE_PROTOCOLS
-                    + " comes with that update)");
+            return notApplicable(e, () -> "OS " + e.osText + WinHttpKb3140245Rule.BEFORE_6_1 + " ("
+                    + DEFAULT_SECURE_PROTOCOLS + " comes with that update)");
         }
         if (!e.os61or62()) {
-            return notApplicable(e, "OS " + e.osText + ": WinHTTP supports TLS 1.2 natively from OS 6.3 on; "
+            return notApplicable(e, () -> "OS " + e.osText + ": WinHTTP supports TLS 1.2 natively from OS 6.3 on; "
                     + DEFAULT_SECURE_PROTOCOLS + " matters on OS 6.1 and 6.2 only");
         }
         if (!e.architectureKnown()) {
@@ -57,7 +57,7 @@ final class WinHttpDefaultSecureProtocolsRule extends CatalogRule {
         boolean nativeOk = hasTls12(native64);
         boolean wowOk = !e.x64 || hasTls12(wow);
         if (nativeOk && wowOk) {
-            return pass(e, DEFAULT_SECURE_PROTOCOLS + " has bit 0x800 (TLS 1.2): " + RegistryKeys.WINHTTP + " = "
+            return pass(e, () -> DEFAULT_SECURE_PROTOCOLS + " has bit 0x800 (TLS 1.2): " + RegistryKeys.WINHTTP + " = "
                     + Fixes.hex(native64) + (e.x64 ? ", " + RegistryKeys.WINHTTP_WOW + " = " + Fixes.hex(wow) : ""));
         }
         StringBuilder found = new StringBuilder(256);

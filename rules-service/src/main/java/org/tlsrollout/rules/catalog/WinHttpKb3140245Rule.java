@@ -46,10 +46,10 @@ final class WinHttpKb3140245Rule extends CatalogRule {
             return unknown(e, "OS version not reported; this rule concerns OS 6.1 and 6.2");
         }
         if (e.osBefore61()) {
-            return notApplicable(e, "OS " + e.osText + BEFORE_6_1);
+            return notApplicable(e, () -> "OS " + e.osText + BEFORE_6_1);
         }
         if (!e.os61or62()) {
-            return notApplicable(e, "OS " + e.osText + ": WinHTTP supports TLS 1.2 natively from OS 6.3 on; " + KB
+            return notApplicable(e, () -> "OS " + e.osText + ": WinHTTP supports TLS 1.2 natively from OS 6.3 on; " + KB
                     + " concerns OS 6.1 and 6.2 only");
         }
         if (e.snapshot.hotfixes() == null) {
@@ -61,8 +61,8 @@ final class WinHttpKb3140245Rule extends CatalogRule {
                     + e.osText + "; expected " + expected, FIX);
         }
         if (found.equals(KB)) {
-            return pass(e, KB + " is installed on OS " + e.osText);
+            return pass(e, () -> KB + " is installed on OS " + e.osText);
         }
-        return pass(e, found + " is installed on OS " + e.osText + ", configured as superseding " + KB);
+        return pass(e, () -> found + " is installed on OS " + e.osText + ", configured as superseding " + KB);
     }
 }

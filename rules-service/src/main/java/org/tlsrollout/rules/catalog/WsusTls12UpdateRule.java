@@ -45,7 +45,7 @@ final class WsusTls12UpdateRule extends CatalogRule {
         }
         boolean os62 = e.os.is(6, 2);
         if (!os62 && !e.os.is(6, 3)) {
-            return notApplicable(e, "OS " + e.osText + ": WSUS needs a TLS 1.2 update on OS 6.2 and 6.3 only");
+            return notApplicable(e, () -> "OS " + e.osText + ": WSUS needs a TLS 1.2 update on OS 6.2 and 6.3 only");
         }
         String expected = os62 ? expected62 : expected63;
         if (e.snapshot.hotfixes() == null) {
@@ -57,7 +57,7 @@ final class WsusTls12UpdateRule extends CatalogRule {
                     os62 ? FIX_OS_6_2 : FIX_OS_6_3);
         }
         String kb = os62 ? KB_OS_6_2 : KB_OS_6_3;
-        return pass(e, found + " is installed on OS " + e.osText
+        return pass(e, () -> found + " is installed on OS " + e.osText
                 + (found.equals(kb) ? "" : ", configured as a later rollup (in place of " + kb + ")"));
     }
 

@@ -192,8 +192,9 @@ public class SnapshotEvaluator {
             try {
                 checkType(record);
                 snapshot = parse(record.value());
-                EvaluationEvent evaluation = catalog.evaluate(snapshot, now);
-                json = writer.write(compact ? RuleCatalog.compact(evaluation) : evaluation);
+                EvaluationEvent evaluation = compact ? catalog.evaluateCompact(snapshot, now)
+                        : catalog.evaluate(snapshot, now);
+                json = writer.write(evaluation);
                 statuses = EvaluationMetrics.statuses(evaluation);
             } catch (IOException | RuntimeException e) {
                 LOG.warnf("not a snapshot (%s-%d@%d), sent to %s: %s", record.topic(), record.partition(), record.offset(),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -251,6 +252,33 @@ class RuleCatalogTest {
                 assertThat(PhaseState.of(p, rebuilt)).as("%s %s", s.machineId(), p).isEqualTo(compact.phases().get(p));
             }
         }
+    }
+
+    @Test
+    @DisplayName("api.md: evaluateCompact is the compact form of evaluate, the messages it leaves out not built")
+    void evaluateCompactIsTheCompactFormOfTheWholeEvaluation() throws Exception {
+        List<MachineSnapshot> snapshots = new ArrayList<>(bareSnapshots());
+        for (String name : Examples.ALL) {
+            for (String os : OS_VERSIONS) {
+                for (Role[] roles : ROLE_SETS) {
+                    ObjectNode json = (ObjectNode) Json.MAPPER.readTree(Examples.json(name));
+                    ((ObjectNode) json.get("os")).put("version", os);
+                    json.putArray("roles").addAll(Arrays.stream(roles).map(r -> json.textNode(r.name())).toList());
+                    snapshots.add(Json.MAPPER.treeToValue(json, MachineSnapshot.class));
+                }
+            }
+        }
+        int passed = 0;
+        int notApplicable = 0;
+        for (MachineSnapshot s : snapshots) {
+            EvaluationEvent expected = RuleCatalog.compact(Catalogs.DEFAULT.evaluate(s, Instant.EPOCH));
+            assertThat(Catalogs.DEFAULT.evaluateCompact(s, Instant.EPOCH)).as("%s", s).isEqualTo(expected);
+            passed += expected.passed().size();
+            notApplicable += expected.notApplicable().size();
+        }
+        // The snapshots reach the rules' PASS and NOT_APPLICABLE branches, the ones that differ.
+        assertThat(passed).isGreaterThan(snapshots.size());
+        assertThat(notApplicable).isGreaterThan(snapshots.size());
     }
 
     @Test
