@@ -98,8 +98,9 @@ public final class RulesThroughput implements Benchmark {
             }
             out.printf(Locale.ROOT, "pass-through:  %d records in %.2f s from the first to the last: %.0f /s%n",
                     raw.records(), raw.seconds(), raw.rate());
-            out.printf(Locale.ROOT, "  CPU meanwhile: pass-through %.1f us, Kafka %.1f us a record%n",
-                    raw.processCpuMicros(), raw.kafkaCpuMicros());
+            out.printf(Locale.ROOT, "  CPU meanwhile: pass-through %s, Kafka %.1f us a record%n",
+                    Double.isNaN(raw.processCpu()) ? "not measured (it had exited)"
+                            : String.format(Locale.ROOT, "%.1f us", raw.processCpuMicros()), raw.kafkaCpuMicros());
             return new Result(id(), "evaluations_per_s", Math.rint(service.rate()), service.rate() / raw.rate());
         }
     }
@@ -171,7 +172,7 @@ public final class RulesThroughput implements Benchmark {
 
     /**
      * @param processCpu CPU seconds the process (service or pass-through) used from when its first output record was
-     *                   seen to when the last was (sampled every 200 ms)
+     *                   seen to when the last was (sampled every 200 ms); NaN when it had exited by then
      * @param kafkaCpu   the broker's, over the same time
      */
     record Span(long records, long firstMillis, long lastMillis, double processCpu, double kafkaCpu) {
@@ -224,7 +225,9 @@ public final class RulesThroughput implements Benchmark {
             }
             Thread.sleep(200);
         }
-        double processCpu = BenchStack.cpuSeconds(pid) - (cpuAtFirst == null ? 0 : cpuAtFirst[0]);
+        // A process that has exited (the pass-through, once it forwarded every record) reports no CPU time any more.
+        double processCpu = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+                ? BenchStack.cpuSeconds(pid) - (cpuAtFirst == null ? 0 : cpuAtFirst[0]) : Double.NaN;
         double kafkaCpu = BenchStack.cpuSeconds(kafkaPid) - (cpuAtFirst == null ? 0 : cpuAtFirst[1]);
         Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(specs(tps, OffsetSpec.latest())).all().get();
         Map<TopicPartition, ListOffsetsResultInfo> firsts = admin.listOffsets(specs(tps, OffsetSpec.forTimestamp(0))).all().get();
