@@ -53,13 +53,13 @@ import org.tlsrollout.rules.metrics.EvaluationMetrics;
  * machine's, in order, and the lanes append to different output partitions), their evaluations sent with the Kafka
  * producer of the {@code evaluations} channel, and the poll is acknowledged, so its offsets committed, only once Kafka
  * acknowledged every one of them (at least once; consumers keep the newest per machine). Up to {@link #POLLS_AHEAD}
- * polls are queued at once, so no lane waits for another at the end of a poll. A record that is not a snapshot (no {@code ce_type} header of {@link Topics#SNAPSHOT_EVENT_TYPE},
- * or a value that is not one), or that the catalog cannot evaluate, goes to {@code tlsrollout.snapshots.v1.dlq}, on
- * the same channel, with SmallRye's dead-letter headers, and the rest of the poll goes on. A record Kafka does not
- * take, even after the producer's own retries (a broker down for minutes), is sent again until it does; its poll
- * waits uncommitted meanwhile. Evaluations are published in api.md's compact form unless
- * {@code rules.compact-evaluations=false}. Per record: a parse, the catalog, one JSON write and one producer
- * send, nothing else (the throughput is measured in docs/benchmarks.md).
+ * polls are queued at once, so no lane waits for another at the end of a poll. A record that is not a snapshot (no
+ * {@code ce_type} header of {@link Topics#SNAPSHOT_EVENT_TYPE}, or a value that is not one), or that the catalog cannot
+ * evaluate, goes to {@code tlsrollout.snapshots.v1.dlq}, on the same channel, with SmallRye's dead-letter headers, and
+ * the rest of the poll goes on. A record Kafka does not take, even after the producer's own retries (a broker down
+ * for minutes), is sent again until it does; its poll waits uncommitted meanwhile. Evaluations are published in
+ * api.md's compact form unless {@code rules.compact-evaluations=false}. Per record: a parse, the catalog, one JSON
+ * write and one producer send, nothing else (the throughput is measured in docs/benchmarks.md).
  */
 @ApplicationScoped
 public class SnapshotEvaluator {
