@@ -45,7 +45,7 @@ abstract class CatalogRule {
 
     /** A PASS whose message is only built when the evaluation is not {@link Evaluation#quiet}. */
     final RuleResult pass(Evaluation e, Supplier<String> message) {
-        return e.quiet ? quiet(e, RuleStatus.PASS) : pass(e, message.get());
+        return pass(e, e.quiet ? null : message.get());
     }
 
     final RuleResult fail(Evaluation e, String message, List<Action> actions) {
@@ -58,20 +58,16 @@ abstract class CatalogRule {
 
     /** A NOT_APPLICABLE whose message is only built when the evaluation is not {@link Evaluation#quiet}. */
     final RuleResult notApplicable(Evaluation e, Supplier<String> message) {
-        return e.quiet ? quiet(e, RuleStatus.NOT_APPLICABLE) : notApplicable(e, message.get());
+        return notApplicable(e, e.quiet ? null : message.get());
     }
 
     final RuleResult unknown(Evaluation e, String message) {
         return result(e, RuleStatus.UNKNOWN, message, List.of());
     }
 
-    private RuleResult quiet(Evaluation e, RuleStatus status) {
-        return quiet[status.ordinal()][e.machineClass.ordinal()];
-    }
-
     private RuleResult result(Evaluation e, RuleStatus status, String message, List<Action> actions) {
         if (e.quiet && (status == RuleStatus.PASS || status == RuleStatus.NOT_APPLICABLE)) {
-            return quiet(e, status);
+            return quiet[status.ordinal()][e.machineClass.ordinal()];
         }
         Phase phase = e.machineClass == MachineClass.CLIENT ? clientPhase : siteSystemPhase;
         return new RuleResult(id, status, severity, phase, message, source, actions);
