@@ -32,7 +32,7 @@ abstract class CatalogRule {
         for (RuleStatus status : List.of(RuleStatus.PASS, RuleStatus.NOT_APPLICABLE)) {
             for (MachineClass machineClass : MachineClass.values()) {
                 quiet[status.ordinal()][machineClass.ordinal()] = new RuleResult(id, status, severity,
-                        machineClass == MachineClass.CLIENT ? clientPhase : siteSystemPhase, null, source, List.of());
+                        phase(machineClass), null, source, List.of());
             }
         }
     }
@@ -69,7 +69,10 @@ abstract class CatalogRule {
         if (e.quiet && (status == RuleStatus.PASS || status == RuleStatus.NOT_APPLICABLE)) {
             return quiet[status.ordinal()][e.machineClass.ordinal()];
         }
-        Phase phase = e.machineClass == MachineClass.CLIENT ? clientPhase : siteSystemPhase;
-        return new RuleResult(id, status, severity, phase, message, source, actions);
+        return new RuleResult(id, status, severity, phase(e.machineClass), message, source, actions);
+    }
+
+    private Phase phase(MachineClass machineClass) {
+        return machineClass == MachineClass.CLIENT ? clientPhase : siteSystemPhase;
     }
 }
