@@ -2,6 +2,7 @@ package org.tlsrollout.rules.messaging;
 
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
@@ -14,8 +15,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -51,8 +54,10 @@ import org.tlsrollout.rules.metrics.EvaluationMetrics;
  * The channel delivers a whole poll at a time ({@code batch=true}); the poll's snapshots are evaluated on
  * {@code rules.evaluation-threads} lanes, each a thread that takes the records of its input partitions (so each
  * machine's, in order, and the lanes append to different output partitions), their evaluations sent with the Kafka
- * producer of the {@code evaluations} channel, and the poll is acknowledged, so its offsets committed, only once Kafka
- * acknowledged every one of them (at least once; consumers keep the newest per machine). Up to {@link #POLLS_AHEAD}
+ * producer of the {@code evaluations} channel, and the poll's offsets are committed ({@link PollCommits}) only once Kafka
+ * acknowledged every one of them and every earlier poll's (at least once; consumers keep the newest per machine). The
+ * channel itself commits nothing ({@code commit-strategy=ignore}): it is acknowledged as soon as the poll is queued, so
+ * it keeps no record once evaluated. Up to {@link #POLLS_AHEAD}
  * polls are queued at once, so no lane waits for another at the end of a poll. A record that is not a snapshot (no
  * {@code ce_type} header of {@link Topics#SNAPSHOT_EVENT_TYPE}, or a value that is not one), or that the catalog cannot
  * evaluate, goes to {@code tlsrollout.snapshots.v1.dlq}, on the same channel, with SmallRye's dead-letter headers, and
@@ -65,6 +70,8 @@ import org.tlsrollout.rules.metrics.EvaluationMetrics;
 public class SnapshotEvaluator {
     private static final Logger LOG = Logger.getLogger(SnapshotEvaluator.class);
     static final String SOURCE = "urn:tlsrollout:rules-service";
+    /** The incoming channel of the snapshots (application.properties, mp.messaging.incoming.snapshots.*). */
+    static final String CHANNEL = "snapshots";
     private static final String DLQ = Topics.dlq(Topics.SNAPSHOTS);
     static final Duration RESEND_DELAY = Duration.ofSeconds(5);
     static final String CE_TYPE = "ce_type";
@@ -80,6 +87,7 @@ public class SnapshotEvaluator {
     private final ExecutorService[] lanes;
     private final Semaphore ahead = new Semaphore(POLLS_AHEAD);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Map<Integer, PollCommits> commits = new ConcurrentHashMap<>();
     private final boolean compact;
     private final EvaluationWriter writer = new EvaluationWriter();
     private volatile Producer<String, byte[]> producer;
@@ -116,23 +124,34 @@ public class SnapshotEvaluator {
     /*
      * Blocking (ordered, on a worker thread): the poll is split over the lanes' queues, which may wait for a lane to
      * take an earlier poll (at most POLLS_AHEAD polls are queued or being evaluated). The method returns once the poll
-     * is queued; the poll is acknowledged (so its offsets become committable) only once Kafka acknowledged all of its
-     * evaluations, while the lanes go on with the next polls.
+     * is queued; its offsets are committed only once Kafka acknowledged all of its evaluations and every earlier poll's,
+     * while the lanes go on with the next polls. A lane that failed fails the next poll, which fails the channel, and
+     * no offset is committed past the failed poll.
      */
-    @Incoming("snapshots")
+    @Incoming(CHANNEL)
     @Blocking
     public CompletionStage<Void> evaluate(Message<List<byte[]>> batch) {
         @SuppressWarnings("unchecked")
-        ConsumerRecords<String, byte[]> records = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
-                .map(m -> (ConsumerRecords<String, byte[]>) m.getRecords())
+        IncomingKafkaRecordBatchMetadata<String, byte[]> poll = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
                 .orElseThrow(() -> new IllegalStateException("the snapshots channel must be consumed with batch=true"));
-        if (records.isEmpty()) {
-            return batch.ack();
+        ConsumerRecords<String, byte[]> records = poll.getRecords();
+        if (!records.isEmpty()) {
+            Pending pending = new Pending(records.count());
+            evaluate(records, pending);
+            commits.computeIfAbsent(poll.getConsumerIndex(), this::commitsOf).track(records, pending.all);
         }
-        Pending pending = new Pending(records.count());
-        pending.all.thenCompose(v -> batch.ack());
-        evaluate(records, pending);
-        return CompletableFuture.completedFuture(null);
+        return batch.ack();
+    }
+
+    /** The polls of one of the channel's consumers, committed by it (its polling thread commits, without waiting). */
+    private PollCommits commitsOf(int consumerIndex) {
+        return new PollCommits(offsets -> {
+            List<KafkaConsumer<String, byte[]>> consumers = clients.getConsumers(CHANNEL);
+            KafkaConsumer<String, byte[]> consumer = consumers.size() == 1 ? consumers.get(0) : consumers.get(consumerIndex);
+            consumer.commitAsync(offsets).subscribe().with(ok -> { },
+                    error -> LOG.infof("committing %s failed (%s): a later commit covers them, or after a restart or"
+                            + " a rebalance their snapshots are evaluated again", offsets, error.getMessage()));
+        });
     }
 
     /**

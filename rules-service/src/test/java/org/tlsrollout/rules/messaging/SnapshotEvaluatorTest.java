@@ -11,14 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -130,6 +136,34 @@ class SnapshotEvaluatorTest {
         assertThat(new String(record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8))
                 .isEqualTo(Topics.EVALUATION_EVENT_TYPE);
         assertThat(new String(record.headers().lastHeader("ce_id").value(), StandardCharsets.UTF_8)).isEqualTo(snapshotId);
+    }
+
+    @Test
+    void theGroupCommitsASnapshotsOffsetOnceItsEvaluationIsOnKafka() throws Exception {
+        String machineId = "PC-" + UUID.randomUUID();
+        RecordMetadata sent;
+        try (KafkaProducer<String, String> producer = producer(0)) {
+            sent = producer.send(record(machineId, received(Examples.WIN10_CLIENT_DONE, machineId),
+                    Topics.SNAPSHOT_EVENT_TYPE)).get();
+        }
+        awaitOn(Topics.EVALUATIONS, machineId);
+
+        TopicPartition tp = new TopicPartition(sent.topic(), sent.partition());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaTestResource.bootstrapServers()))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            long committed = -1;
+            while (committed <= sent.offset() && System.nanoTime() < deadline) {
+                OffsetAndMetadata offset = admin.listConsumerGroupOffsets("rules-service").partitionsToOffsetAndMetadata()
+                        .get().get(tp);
+                committed = offset == null ? -1 : offset.offset();
+                if (committed <= sent.offset()) {
+                    sleep();
+                }
+            }
+            assertThat(committed).as("the group's offset of %s, past the snapshot at %d", tp, sent.offset())
+                    .isGreaterThan(sent.offset());
+        }
     }
 
     @Test
