@@ -1,0 +1,29 @@
+package org.tlsrollout.rules.messaging;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import net.jpountz.lz4.LZ4Factory;
+import org.jboss.logging.Logger;
+
+/**
+ * Loads lz4-java's JNI library before the Kafka clients first decompress a snapshot. The collector compresses the
+ * snapshots with lz4, and Kafka takes {@link LZ4Factory#fastestInstance()}, which picks the JNI library only when it
+ * is loaded already or when lz4-java was loaded by the system class loader: under Quarkus' class loader it would be
+ * the pure-Java decompressor, the slowest of the three (docs/benchmarks.md, B1, stop 26).
+ */
+@ApplicationScoped
+public class Lz4Native {
+    private static final Logger LOG = Logger.getLogger(Lz4Native.class);
+
+    /* Before anything else of the application, so before the messaging channels start. */
+    void load(@Observes @Initialized(ApplicationScoped.class) @Priority(Interceptor.Priority.PLATFORM_BEFORE) Object started) {
+        try {
+            LZ4Factory.nativeInstance();
+        } catch (Throwable e) { // no JNI library for this platform: Kafka falls back to the Java one
+            LOG.infof("lz4's JNI library did not load (%s): lz4 is decompressed in Java", e);
+        }
+    }
+}
