@@ -8,7 +8,10 @@ import net.jpountz.lz4.LZ4Factory;
 import org.junit.jupiter.api.Test;
 import org.tlsrollout.testing.KafkaTestResource;
 
-/** Under Quarkus' class loader, the lz4 Kafka's clients pick is the JNI one. */
+/**
+ * service-kafka's {@code Lz4Native} in a service: under Quarkus' class loader, the lz4 Kafka's clients pick is the JNI
+ * one. (Here rather than in service-kafka, which has no application to start.)
+ */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
 class Lz4NativeTest {

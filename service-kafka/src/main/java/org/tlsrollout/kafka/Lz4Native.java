@@ -1,4 +1,4 @@
-package org.tlsrollout.rules.messaging;
+package org.tlsrollout.kafka;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,10 +9,10 @@ import net.jpountz.lz4.LZ4Factory;
 import org.jboss.logging.Logger;
 
 /**
- * Loads lz4-java's JNI library before the Kafka clients first decompress a snapshot. The collector compresses the
- * snapshots with lz4, and Kafka takes {@link LZ4Factory#fastestInstance()}, which picks the JNI library only when it
- * is loaded already or when lz4-java was loaded by the system class loader: under Quarkus' class loader it would be
- * the pure-Java decompressor, the slowest of the three (docs/benchmarks.md, B1, stop 26).
+ * Loads lz4-java's JNI library before the Kafka clients first compress or decompress with lz4 (the snapshots and the
+ * job events are lz4). Kafka takes {@link LZ4Factory#fastestInstance()}, which picks the JNI library only when it is
+ * loaded already or when lz4-java was loaded by the system class loader: under Quarkus' class loader it would be the
+ * pure-Java one, the slowest (docs/benchmarks.md, B1, stop 26).
  */
 @ApplicationScoped
 public class Lz4Native {
@@ -23,7 +23,7 @@ public class Lz4Native {
         try {
             LZ4Factory.nativeInstance();
         } catch (Throwable e) { // no JNI library for this platform: Kafka falls back to the Java one
-            LOG.infof("lz4's JNI library did not load (%s): lz4 is decompressed in Java", e);
+            LOG.infof("lz4's JNI library did not load (%s): Kafka's lz4 runs in Java", e);
         }
     }
 }
