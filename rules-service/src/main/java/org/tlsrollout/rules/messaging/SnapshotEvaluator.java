@@ -54,11 +54,11 @@ import org.tlsrollout.rules.metrics.EvaluationMetrics;
  * The channel delivers a whole poll at a time ({@code batch=true}); the poll's snapshots are evaluated on
  * {@code rules.evaluation-threads} lanes, each a thread that takes the records of its input partitions (so each
  * machine's, in order, and the lanes append to different output partitions), their evaluations sent with the Kafka
- * producer of the {@code evaluations} channel, and the poll's offsets are committed ({@link PollCommits}) only once Kafka
- * acknowledged every one of them and every earlier poll's (at least once; consumers keep the newest per machine). The
- * channel itself commits nothing ({@code commit-strategy=ignore}): it is acknowledged as soon as the poll is queued, so
- * it keeps no record once evaluated. Up to {@link #POLLS_AHEAD}
- * polls are queued at once, so no lane waits for another at the end of a poll. A record that is not a snapshot (no
+ * producer of the {@code evaluations} channel, and the poll's offsets are committed ({@link PollCommits}) only once
+ * Kafka acknowledged every one of them and every earlier poll's (at least once; consumers keep the newest per machine).
+ * The channel itself commits nothing ({@code commit-strategy=ignore}): it is acknowledged as soon as the poll is
+ * queued, so it keeps no record once evaluated. Up to {@link #POLLS_AHEAD} polls are queued at once, so no lane waits
+ * for another at the end of a poll. A record that is not a snapshot (no
  * {@code ce_type} header of {@link Topics#SNAPSHOT_EVENT_TYPE}, or a value that is not one), or that the catalog cannot
  * evaluate, goes to {@code tlsrollout.snapshots.v1.dlq}, on the same channel, with SmallRye's dead-letter headers, and
  * the rest of the poll goes on. A record Kafka does not take, even after the producer's own retries (a broker down
