@@ -35,7 +35,7 @@ final class PollCommits {
         done.thenRun(() -> done(poll));
     }
 
-    /** Polls tracked and not committed yet. */
+    /** Polls tracked and not committed yet (for tests). */
     synchronized int waiting() {
         return polls.size();
     }

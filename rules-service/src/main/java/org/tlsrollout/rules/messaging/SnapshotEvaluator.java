@@ -58,10 +58,10 @@ import org.tlsrollout.rules.metrics.EvaluationMetrics;
  * Kafka acknowledged every one of them and every earlier poll's (at least once; consumers keep the newest per machine).
  * The channel itself commits nothing ({@code commit-strategy=ignore}): it is acknowledged as soon as the poll is
  * queued, so it keeps no record once evaluated. Up to {@link #POLLS_AHEAD} polls are queued at once, so no lane waits
- * for another at the end of a poll. A record that is not a snapshot (no
- * {@code ce_type} header of {@link Topics#SNAPSHOT_EVENT_TYPE}, or a value that is not one), or that the catalog cannot
- * evaluate, goes to {@code tlsrollout.snapshots.v1.dlq}, on the same channel, with SmallRye's dead-letter headers, and
- * the rest of the poll goes on. A record Kafka does not take, even after the producer's own retries (a broker down
+ * for another at the end of a poll. A record that is not a snapshot (no {@code ce_type} header of
+ * {@link Topics#SNAPSHOT_EVENT_TYPE}, or a value that is not one), or that the catalog cannot evaluate, goes to
+ * {@code tlsrollout.snapshots.v1.dlq}, on the same channel, with SmallRye's dead-letter headers, and the rest of the
+ * poll goes on. A record Kafka does not take, even after the producer's own retries (a broker down
  * for minutes), is sent again until it does; its poll waits uncommitted meanwhile. Evaluations are published in
  * api.md's compact form unless {@code rules.compact-evaluations=false}. Per record: a parse, the catalog, one JSON
  * write and one producer send, nothing else (the throughput is measured in docs/benchmarks.md).
@@ -158,7 +158,8 @@ public class SnapshotEvaluator {
      * Queues the poll's records on the lanes, each record on the lane of its partition (always the same lane for a
      * machine, whatever the poll), so that a machine's snapshots are evaluated and sent in the order of the topic;
      * a lane takes the next poll as soon as it is done with its share of this one. Fails if a lane failed before
-     * (an error no record's handling caught), which fails the channel: its polls are never acknowledged.
+     * (an error no record's handling caught), which fails the channel: the failed poll is never done, so neither its
+     * offsets nor any later poll's are committed ({@link PollCommits}).
      */
     void evaluate(ConsumerRecords<String, byte[]> records, Pending pending) {
         Throwable failed = failure.get();

@@ -94,7 +94,7 @@ class SnapshotEvaluatorLanesTest {
     }
 
     @Test
-    void aLaneThatFailsOutsideARecordFailsTheNextPollAndAcknowledgesNothing() throws Exception {
+    void aLaneThatFailsOutsideARecordFailsTheNextPollAndItsPollIsNeverDone() throws Exception {
         SnapshotEvaluator evaluator = new SnapshotEvaluator(new RuleCatalog(),
                 new EvaluationMetrics(new SimpleMeterRegistry()), NO_PRODUCER, null, twoLanes());
         try {
@@ -114,7 +114,7 @@ class SnapshotEvaluatorLanesTest {
             assertThat(failed).as("a later poll fails").isNotNull()
                     .hasMessageContaining("an evaluating thread failed")
                     .hasRootCauseMessage("no producer for evaluations in this test");
-            assertThat(first.all).as("the failed poll is never acknowledged").isNotDone();
+            assertThat(first.all).as("the failed poll is never done, so PollCommits never commits it").isNotDone();
             assertThatThrownBy(() -> evaluator.evaluate(poll(1), new SnapshotEvaluator.Pending(1)))
                     .as("and every poll after it").isInstanceOf(IllegalStateException.class);
         } finally {
