@@ -50,10 +50,11 @@ public final class PassThrough {
         try (var reader = Files.newBufferedReader(properties)) {
             service.load(reader);
         }
-        Map<String, Object> consumerConfig = settings(service, "mp.messaging.incoming.snapshots.", ConsumerConfig.configNames());
+        Map<String, Object> consumerConfig = settings(service, "snapshots.consumer.", ConsumerConfig.configNames());
         consumerConfig.putAll(login);
         consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false); // as the service's: it commits itself
         consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         consumerConfig.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         Map<String, Object> producerConfig = settings(service, "mp.messaging.outgoing.evaluations.", ProducerConfig.configNames());

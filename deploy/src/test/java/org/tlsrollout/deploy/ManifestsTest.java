@@ -80,7 +80,7 @@ class ManifestsTest {
         }
         byResource.forEach((user, resources) -> expected.put(user, resources.entrySet().stream()
                 .map(e -> e.getKey() + " " + String.join(",", e.getValue())).collect(Collectors.toSet())));
-        String rulesGroup = Repo.serviceProperties("rules-service").getProperty("mp.messaging.incoming.snapshots.group.id");
+        String rulesGroup = Repo.serviceProperties("rules-service").getProperty("snapshots.consumer.group.id");
         String remediationGroup = Repo.serviceProperties("remediation-service")
                 .getProperty("mp.messaging.incoming.evaluations.group.id");
         assertThat(expected.get("rules-service")).contains("group " + rulesGroup + " Read");

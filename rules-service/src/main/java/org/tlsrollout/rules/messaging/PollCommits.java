@@ -1,10 +1,12 @@
 package org.tlsrollout.rules.messaging;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -35,9 +37,22 @@ final class PollCommits {
         done.thenRun(() -> done(poll));
     }
 
-    /** Polls tracked and not committed yet (for tests). */
+    /** Polls tracked and not committed yet. */
     synchronized int waiting() {
         return polls.size();
+    }
+
+    /** Waits until every poll tracked so far is committed, or the time is up; true if they all are. */
+    synchronized boolean awaitCommitted(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!polls.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
     }
 
     private synchronized void done(Poll poll) {
@@ -51,6 +66,7 @@ final class PollCommits {
         }
         if (offsets != null) {
             commit.accept(offsets); // under the lock: commits leave in order
+            notifyAll();
         }
     }
 

@@ -1,9 +1,6 @@
 package org.tlsrollout.rules.messaging;
 
-import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
-import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,10 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -35,7 +29,6 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
@@ -51,27 +44,24 @@ import org.tlsrollout.rules.metrics.EvaluationMetrics;
  * Snapshots in, evaluations out: every record of {@link Topics#SNAPSHOTS} is evaluated by the whole catalog
  * and published to {@link Topics#EVALUATIONS} keyed by machine id, with CloudEvents headers in binary mode.
  * <p>
- * The channel delivers a whole poll at a time ({@code batch=true}); the poll's snapshots are evaluated on
+ * {@link SnapshotConsumer} hands over a whole poll at a time; the poll's snapshots are evaluated on
  * {@code rules.evaluation-threads} lanes, each a thread that takes the records of its input partitions (so each
  * machine's, in order, and the lanes append to different output partitions), their evaluations sent with the Kafka
- * producer of the {@code evaluations} channel, and the poll's offsets are committed ({@link PollCommits}) only once
- * Kafka acknowledged every one of them and every earlier poll's (at least once; consumers keep the newest per machine).
- * The channel itself commits nothing ({@code commit-strategy=ignore}): it is acknowledged as soon as the poll is
- * queued, so it keeps no record once evaluated. Up to {@link #POLLS_AHEAD} polls are queued at once, so no lane waits
- * for another at the end of a poll. A record that is not a snapshot (no {@code ce_type} header of
- * {@link Topics#SNAPSHOT_EVENT_TYPE}, or a value that is not one), or that the catalog cannot evaluate, goes to
- * {@code tlsrollout.snapshots.v1.dlq}, on the same channel, with SmallRye's dead-letter headers, and the rest of the
- * poll goes on. A record Kafka does not take, even after the producer's own retries (a broker down
- * for minutes), is sent again until it does; its poll waits uncommitted meanwhile. Evaluations are published in
- * api.md's compact form unless {@code rules.compact-evaluations=false}. Per record: a parse, the catalog, one JSON
- * write and one producer send, nothing else (the throughput is measured in docs/benchmarks.md).
+ * producer of the {@code evaluations} channel. A poll is done once Kafka acknowledged every one of its evaluations;
+ * only then, and once every earlier poll is, are its offsets committed ({@link PollCommits}; at least once: consumers
+ * keep the newest per machine). Up to {@link #POLLS_AHEAD} polls are queued at once, so no lane waits for another at
+ * the end of a poll. A record that is not a snapshot (no {@code ce_type} header of {@link Topics#SNAPSHOT_EVENT_TYPE},
+ * or a value that is not one), or that the catalog cannot evaluate, goes to {@code tlsrollout.snapshots.v1.dlq}, on
+ * the same channel, with SmallRye's dead-letter headers, and the rest of the poll goes on. A record Kafka does not
+ * take, even after the producer's own retries (a broker down for minutes), is sent again until it does; its poll
+ * waits uncommitted meanwhile. Evaluations are published in api.md's compact form unless
+ * {@code rules.compact-evaluations=false}. Per record: a parse, the catalog, one JSON write and one producer send,
+ * nothing else (the throughput is measured in docs/benchmarks.md).
  */
 @ApplicationScoped
 public class SnapshotEvaluator {
     private static final Logger LOG = Logger.getLogger(SnapshotEvaluator.class);
     static final String SOURCE = "urn:tlsrollout:rules-service";
-    /** The incoming channel of the snapshots (application.properties, mp.messaging.incoming.snapshots.*). */
-    static final String CHANNEL = "snapshots";
     private static final String DLQ = Topics.dlq(Topics.SNAPSHOTS);
     static final Duration RESEND_DELAY = Duration.ofSeconds(5);
     static final String CE_TYPE = "ce_type";
@@ -87,7 +77,6 @@ public class SnapshotEvaluator {
     private final ExecutorService[] lanes;
     private final Semaphore ahead = new Semaphore(POLLS_AHEAD);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final Map<Integer, PollCommits> commits = new ConcurrentHashMap<>();
     private final boolean compact;
     private final EvaluationWriter writer = new EvaluationWriter();
     private volatile Producer<String, byte[]> producer;
@@ -121,45 +110,13 @@ public class SnapshotEvaluator {
         }
     }
 
-    /*
-     * Blocking (ordered, on a worker thread): the poll is split over the lanes' queues, which may wait for a lane to
-     * take an earlier poll (at most POLLS_AHEAD polls are queued or being evaluated). The method returns once the poll
-     * is queued; its offsets are committed only once Kafka acknowledged all of its evaluations and every earlier poll's,
-     * while the lanes go on with the next polls. A lane that failed fails the next poll, which fails the channel, and
-     * no offset is committed past the failed poll.
-     */
-    @Incoming(CHANNEL)
-    @Blocking
-    public CompletionStage<Void> evaluate(Message<List<byte[]>> batch) {
-        @SuppressWarnings("unchecked")
-        IncomingKafkaRecordBatchMetadata<String, byte[]> poll = batch.getMetadata(IncomingKafkaRecordBatchMetadata.class)
-                .orElseThrow(() -> new IllegalStateException("the snapshots channel must be consumed with batch=true"));
-        ConsumerRecords<String, byte[]> records = poll.getRecords();
-        if (!records.isEmpty()) {
-            Pending pending = new Pending(records.count());
-            evaluate(records, pending);
-            commits.computeIfAbsent(poll.getConsumerIndex(), this::commitsOf).track(records, pending.all);
-        }
-        return batch.ack();
-    }
-
-    /** The polls of one of the channel's consumers, committed by it (its polling thread commits, without waiting). */
-    private PollCommits commitsOf(int consumerIndex) {
-        return new PollCommits(offsets -> {
-            List<KafkaConsumer<String, byte[]>> consumers = clients.getConsumers(CHANNEL);
-            KafkaConsumer<String, byte[]> consumer = consumers.size() == 1 ? consumers.get(0) : consumers.get(consumerIndex);
-            consumer.commitAsync(offsets).subscribe().with(ok -> { },
-                    error -> LOG.infof("committing %s failed (%s): a later commit covers them, or after a restart or"
-                            + " a rebalance their snapshots are evaluated again", offsets, error.getMessage()));
-        });
-    }
-
     /**
      * Queues the poll's records on the lanes, each record on the lane of its partition (always the same lane for a
      * machine, whatever the poll), so that a machine's snapshots are evaluated and sent in the order of the topic;
-     * a lane takes the next poll as soon as it is done with its share of this one. Fails if a lane failed before
-     * (an error no record's handling caught), which fails the channel: the failed poll is never done, so neither its
-     * offsets nor any later poll's are committed ({@link PollCommits}).
+     * waits while {@link #POLLS_AHEAD} polls are queued. A lane takes the next poll as soon as it is done with its
+     * share of this one. {@code pending} completes once Kafka acknowledged every evaluation of the poll. Fails if a
+     * lane failed before (an error no record's handling caught), which stops the consumer: the failed poll is never
+     * done, so neither its offsets nor any later poll's are committed ({@link PollCommits}).
      */
     void evaluate(ConsumerRecords<String, byte[]> records, Pending pending) {
         Throwable failed = failure.get();
@@ -190,7 +147,7 @@ public class SnapshotEvaluator {
                 try {
                     evaluate(share, pending);
                 } catch (Throwable e) {
-                    LOG.error("an evaluating thread failed; the channel fails with the next poll", e);
+                    LOG.error("an evaluating thread failed; the consumer stops at the next poll", e);
                     failure.compareAndSet(null, e);
                 } finally {
                     if (left.decrementAndGet() == 0) {
@@ -261,7 +218,7 @@ public class SnapshotEvaluator {
     /**
      * Sends until Kafka acknowledges: the producer retries on its own for {@code delivery.timeout.ms}; past that (a
      * broker down for minutes) the record is sent again, every {@link #RESEND_DELAY}, and its poll stays
-     * unacknowledged, so uncommitted, meanwhile. Nothing a poll holds is dropped, and the channel never fails over it.
+     * undone, so uncommitted, meanwhile. Nothing a poll holds is dropped, and the consumer never fails over it.
      */
     private void untilWritten(String what, String of, Supplier<CompletableFuture<Void>> send, Runnable written) {
         CompletableFuture<Void> sent;

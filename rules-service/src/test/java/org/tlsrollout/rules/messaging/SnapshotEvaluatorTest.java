@@ -289,6 +289,17 @@ class SnapshotEvaluatorTest {
                 .containsPattern("tlsrollout_evaluation_lag_seconds_count(\\{[^}]*})? [1-9]");
     }
 
+    @Test
+    void theConsumerIsInTheHealthChecksAndItsKafkaMetricsAreExported() {
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'snapshots consumer' }.status", org.hamcrest.Matchers.equalTo("UP"))
+                .body("checks.find { it.name == 'snapshots consumer' }.data.state", org.hamcrest.Matchers.equalTo("POLLING"));
+        given().when().get("/q/health/live").then().statusCode(200)
+                .body("checks.find { it.name == 'snapshots consumer' }.status", org.hamcrest.Matchers.equalTo("UP"));
+        assertThat(given().when().get("/q/metrics").then().statusCode(200).extract().asString())
+                .containsPattern("kafka_consumer_fetch_manager_records_consumed_total\\{[^}]*client_id=\"consumer-rules-service-");
+    }
+
     private static void sleep() {
         try {
             Thread.sleep(200);
