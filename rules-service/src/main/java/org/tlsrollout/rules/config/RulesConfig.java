@@ -35,7 +35,7 @@ public interface RulesConfig {
     boolean compactEvaluations();
 
     /**
-     * Threads ("lanes") that evaluate the snapshots, each input partition's on one of them (so a machine's snapshots
+     * Threads ("lanes") that evaluate the snapshots, each machine's on one of them (so a machine's snapshots
      * stay in order); the number of processors when unset.
      */
     @WithName("evaluation-threads")

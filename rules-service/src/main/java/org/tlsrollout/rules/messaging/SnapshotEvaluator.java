@@ -45,9 +45,9 @@ import org.tlsrollout.rules.metrics.EvaluationMetrics;
  * and published to {@link Topics#EVALUATIONS} keyed by machine id, with CloudEvents headers in binary mode.
  * <p>
  * {@link SnapshotConsumer} hands over a whole poll at a time; the poll's snapshots are evaluated on
- * {@code rules.evaluation-threads} lanes, each a thread that takes the records of its input partitions (so each
- * machine's, in order, and the lanes append to different output partitions), their evaluations sent with the Kafka
- * producer of the {@code evaluations} channel. A poll is done once Kafka acknowledged every one of its evaluations;
+ * {@code rules.evaluation-threads} lanes, each a thread that takes the records of its share of the machine ids (each
+ * machine's in order, whatever the poll; a poll of one partition is shared too), their evaluations sent with the
+ * Kafka producer of the {@code evaluations} channel. A poll is done once Kafka acknowledged every one of its evaluations;
  * only then, and once every earlier poll is, are its offsets committed ({@link PollCommits}; at least once: consumers
  * keep the newest per machine). Up to {@link #POLLS_AHEAD} polls are queued at once, so no lane waits for another at
  * the end of a poll. A record that is not a snapshot (no {@code ce_type} header of {@link Topics#SNAPSHOT_EVENT_TYPE},
@@ -66,7 +66,7 @@ public class SnapshotEvaluator {
     static final Duration RESEND_DELAY = Duration.ofSeconds(5);
     static final String CE_TYPE = "ce_type";
     /** Polls queued or being evaluated at once: the lanes never wait for each other at the end of a poll. */
-    static final int POLLS_AHEAD = 3;
+    static final int POLLS_AHEAD = 6;
     private static final byte[] SNAPSHOT_TYPE = Topics.SNAPSHOT_EVENT_TYPE.getBytes(StandardCharsets.UTF_8);
 
     private final RuleCatalog catalog;
@@ -111,8 +111,8 @@ public class SnapshotEvaluator {
     }
 
     /**
-     * Queues the poll's records on the lanes, each record on the lane of its partition (always the same lane for a
-     * machine, whatever the poll), so that a machine's snapshots are evaluated and sent in the order of the topic;
+     * Queues the poll's records on the lanes, each record on the lane of its key, the machine id (always the same lane
+     * for a machine, whatever the poll), so that a machine's snapshots are evaluated and sent in the order of the topic;
      * waits while {@link #POLLS_AHEAD} polls are queued. A lane takes the next poll as soon as it is done with its
      * share of this one. {@code pending} completes once Kafka acknowledged every evaluation of the poll. Fails if a
      * lane failed before (an error no record's handling caught), which stops the consumer: the failed poll is never
@@ -128,7 +128,9 @@ public class SnapshotEvaluator {
             shares.add(new ArrayList<>(records.count() / lanes.length + 1));
         }
         for (ConsumerRecord<String, byte[]> record : records) {
-            int lane = record.partition() % lanes.length;
+            // by key, not by partition: a poll mostly holds one partition's records, which kept one lane idle
+            String key = record.key();
+            int lane = Math.floorMod(key == null ? record.partition() : key.hashCode(), lanes.length);
             shares.get(lane).add(record);
         }
         try {
