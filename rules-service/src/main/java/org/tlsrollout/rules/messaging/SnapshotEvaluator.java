@@ -19,11 +19,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -180,17 +181,13 @@ public class SnapshotEvaluator {
                         DLQ, e.getMessage());
                 Message<byte[]> dead = deadLetter(record, e);
                 untilWritten("dead letter of", record.topic() + "-" + record.partition() + "@" + record.offset(),
-                        () -> {
-                            CompletableFuture<Void> written = new CompletableFuture<>();
-                            deadLetters.send(dead.withAck(() -> {
-                                written.complete(null);
-                                return CompletableFuture.completedFuture(null);
-                            }).withNack(error -> {
-                                written.completeExceptionally(error);
-                                return CompletableFuture.completedFuture(null);
-                            }));
-                            return written;
-                        }, () -> {
+                        attempt -> deadLetters.send(dead.withAck(() -> {
+                            attempt.settle(null);
+                            return CompletableFuture.completedFuture(null);
+                        }).withNack(error -> {
+                            attempt.settle(error);
+                            return CompletableFuture.completedFuture(null);
+                        })), () -> {
                             metrics.deadLettered();
                             pending.done();
                         });
@@ -199,17 +196,7 @@ public class SnapshotEvaluator {
             Instant receivedAt = snapshot.receivedAt();
             ProducerRecord<String, byte[]> published = new ProducerRecord<>(Topics.EVALUATIONS, null, snapshot.machineId(),
                     json, headers.of(snapshot));
-            untilWritten("evaluation of", snapshot.machineId(), () -> {
-                CompletableFuture<Void> written = new CompletableFuture<>();
-                out.send(published, (metadata, error) -> {
-                    if (error == null) {
-                        written.complete(null);
-                    } else {
-                        written.completeExceptionally(error);
-                    }
-                });
-                return written;
-            }, () -> {
+            untilWritten("evaluation of", snapshot.machineId(), attempt -> out.send(published, attempt), () -> {
                 metrics.published(statuses, receivedAt == null ? Duration.ZERO
                         : Duration.between(receivedAt, clock.instant()));
                 pending.done();
@@ -222,14 +209,46 @@ public class SnapshotEvaluator {
      * broker down for minutes) the record is sent again, every {@link #RESEND_DELAY}, and its poll stays
      * undone, so uncommitted, meanwhile. Nothing a poll holds is dropped, and the consumer never fails over it.
      */
-    private void untilWritten(String what, String of, Supplier<CompletableFuture<Void>> send, Runnable written) {
-        CompletableFuture<Void> sent;
+    private void untilWritten(String what, String of, Send send, Runnable written) {
+        Attempt attempt = new Attempt(what, of, send, written);
         try {
-            sent = send.get();
+            send.send(attempt);
         } catch (RuntimeException e) { // e.g. the producer's buffer stayed full for max.block.ms
-            sent = CompletableFuture.failedFuture(e);
+            attempt.settle(e);
         }
-        sent.whenComplete((v, error) -> {
+    }
+
+    /** One attempt at sending a record. */
+    @FunctionalInterface
+    private interface Send {
+        void send(Attempt attempt);
+    }
+
+    /** Settled once, when Kafka took the record (error null) or gave up on it: then it is sent again, later. */
+    private final class Attempt implements Callback {
+        private final String what;
+        private final String of;
+        private final Send send;
+        private final Runnable written;
+        private volatile boolean settled;
+
+        Attempt(String what, String of, Send send, Runnable written) {
+            this.what = what;
+            this.of = of;
+            this.send = send;
+            this.written = written;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception error) {
+            settle(error);
+        }
+
+        void settle(Throwable error) {
+            if (settled) { // a send that both failed its callback and threw: one retry, and one count, only
+                return;
+            }
+            settled = true;
             if (error == null) {
                 written.run();
                 return;
@@ -238,7 +257,7 @@ public class SnapshotEvaluator {
                     RESEND_DELAY.toSeconds());
             CompletableFuture.delayedExecutor(RESEND_DELAY.toMillis(), TimeUnit.MILLISECONDS)
                     .execute(() -> untilWritten(what, of, send, written));
-        });
+        }
     }
 
     private Producer<String, byte[]> producer() {

@@ -8,21 +8,32 @@ import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import io.smallrye.reactive.messaging.kafka.KafkaProducer;
 import io.smallrye.reactive.messaging.kafka.KafkaShareConsumer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.tlsrollout.contracts.Examples;
 import org.tlsrollout.contracts.Topics;
 import org.tlsrollout.rules.catalog.RuleCatalog;
 import org.tlsrollout.rules.config.RulesConfig;
 import org.tlsrollout.rules.metrics.EvaluationMetrics;
 
-/** The lanes without Kafka: a lane that fails outside any record's handling fails the channel at the next poll. */
+/**
+ * The lanes without a broker: a lane that fails outside any record's handling fails the next poll; an evaluation
+ * Kafka does not take is sent again (on Kafka's own MockProducer).
+ */
 class SnapshotEvaluatorLanesTest {
 
     /** No producer: every lane fails before its first record, as with an error no record's handling catches. */
@@ -58,6 +69,49 @@ class SnapshotEvaluatorLanesTest {
         }
     };
 
+    /** A KafkaClientService whose evaluations producer is this Kafka producer (SmallRye's wrapper: unwrap only). */
+    @SuppressWarnings("unchecked")
+    private static KafkaClientService producing(org.apache.kafka.clients.producer.Producer<String, byte[]> producer) {
+        KafkaProducer<String, byte[]> wrapper = (KafkaProducer<String, byte[]>) java.lang.reflect.Proxy.newProxyInstance(
+                KafkaProducer.class.getClassLoader(), new Class<?>[] {KafkaProducer.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("unwrap")) {
+                        return producer;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        return new KafkaClientService() {
+            @Override
+            public <K, V> List<KafkaConsumer<K, V>> getConsumers(String channel) {
+                return List.of();
+            }
+
+            @Override
+            public <K, V> List<KafkaShareConsumer<K, V>> getShareConsumers(String channel) {
+                return List.of();
+            }
+
+            @Override
+            public <K, V> KafkaProducer<K, V> getProducer(String channel) {
+                return (KafkaProducer<K, V>) wrapper;
+            }
+
+            @Override
+            public Set<String> getConsumerChannels() {
+                return Set.of();
+            }
+
+            @Override
+            public Set<String> getShareConsumerChannels() {
+                return Set.of();
+            }
+
+            @Override
+            public Set<String> getProducerChannels() {
+                return Set.of("evaluations");
+            }
+        };
+    }
+
     private static RulesConfig twoLanes() {
         return new RulesConfig() {
             @Override
@@ -91,6 +145,45 @@ class SnapshotEvaluatorLanesTest {
         TopicPartition tp = new TopicPartition(Topics.SNAPSHOTS, partition);
         return new ConsumerRecords<>(Map.of(tp, List.of(new ConsumerRecord<>(Topics.SNAPSHOTS, partition, 0, "PC-1",
                 "{}".getBytes()))), Map.of());
+    }
+
+    @Test
+    void anEvaluationKafkaDidNotTakeIsSentAgainAndItsPollIsDoneOnceKafkaTookIt() throws Exception {
+        MockProducer<String, byte[]> kafka = new MockProducer<>(false, null, new StringSerializer(),
+                new ByteArraySerializer());
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        SnapshotEvaluator evaluator = new SnapshotEvaluator(new RuleCatalog(), new EvaluationMetrics(meters),
+                producing(kafka), null, twoLanes());
+        try {
+            ProducerRecord<String, String> snapshot = SnapshotEvaluatorTest.record("PC-RESEND",
+                    SnapshotEvaluatorTest.received(Examples.WIN10_CLIENT_DONE, "PC-RESEND"), Topics.SNAPSHOT_EVENT_TYPE);
+            ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(Topics.SNAPSHOTS, 0, 0, -1L,
+                    org.apache.kafka.common.record.TimestampType.CREATE_TIME, -1, -1, snapshot.key(),
+                    snapshot.value().getBytes(StandardCharsets.UTF_8), snapshot.headers(), Optional.empty());
+            SnapshotEvaluator.Pending pending = new SnapshotEvaluator.Pending(1);
+            evaluator.evaluate(new ConsumerRecords<>(Map.of(new TopicPartition(Topics.SNAPSHOTS, 0), List.of(record)),
+                    Map.of()), pending);
+
+            awaitSends(kafka, 1);
+            kafka.errorNext(new TimeoutException("the broker is down"));
+            awaitSends(kafka, 2); // after RESEND_DELAY
+            assertThat(pending.all).as("not done while Kafka has not taken it").isNotDone();
+            assertThat(kafka.history().get(1).key()).isEqualTo("PC-RESEND");
+
+            kafka.completeNext();
+            pending.all.get(5, TimeUnit.SECONDS);
+            assertThat(meters.get("tlsrollout.evaluations").functionCounter().count()).as("counted once").isEqualTo(1);
+        } finally {
+            evaluator.stop();
+        }
+    }
+
+    private static void awaitSends(MockProducer<String, byte[]> kafka, int sends) throws InterruptedException {
+        long deadline = System.nanoTime() + SnapshotEvaluator.RESEND_DELAY.plusSeconds(10).toNanos();
+        while (kafka.history().size() < sends && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(kafka.history()).as("sends").hasSize(sends);
     }
 
     @Test
