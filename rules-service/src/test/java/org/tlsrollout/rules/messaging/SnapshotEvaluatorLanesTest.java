@@ -8,6 +8,7 @@ import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import io.smallrye.reactive.messaging.kafka.KafkaProducer;
 import io.smallrye.reactive.messaging.kafka.KafkaShareConsumer;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -15,9 +16,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -37,45 +40,20 @@ import org.tlsrollout.rules.metrics.EvaluationMetrics;
 class SnapshotEvaluatorLanesTest {
 
     /** No producer: every lane fails before its first record, as with an error no record's handling catches. */
-    private static final KafkaClientService NO_PRODUCER = new KafkaClientService() {
-        @Override
-        public <K, V> List<KafkaConsumer<K, V>> getConsumers(String channel) {
-            return List.of();
-        }
+    private static final KafkaClientService NO_PRODUCER = producing(() -> {
+        throw new IllegalStateException("no producer for evaluations in this test");
+    });
 
-        @Override
-        public <K, V> List<KafkaShareConsumer<K, V>> getShareConsumers(String channel) {
-            return List.of();
-        }
-
-        @Override
-        public <K, V> KafkaProducer<K, V> getProducer(String channel) {
-            throw new IllegalStateException("no producer for " + channel + " in this test");
-        }
-
-        @Override
-        public Set<String> getConsumerChannels() {
-            return Set.of();
-        }
-
-        @Override
-        public Set<String> getShareConsumerChannels() {
-            return Set.of();
-        }
-
-        @Override
-        public Set<String> getProducerChannels() {
-            return Set.of();
-        }
-    };
-
-    /** A KafkaClientService whose evaluations producer is this Kafka producer (SmallRye's wrapper: unwrap only). */
+    /**
+     * A KafkaClientService whose evaluations producer is the one given (SmallRye's wrapper of it: {@code unwrap}
+     * only, which is all SnapshotEvaluator calls).
+     */
     @SuppressWarnings("unchecked")
-    private static KafkaClientService producing(org.apache.kafka.clients.producer.Producer<String, byte[]> producer) {
-        KafkaProducer<String, byte[]> wrapper = (KafkaProducer<String, byte[]>) java.lang.reflect.Proxy.newProxyInstance(
+    private static KafkaClientService producing(Supplier<Producer<String, byte[]>> producer) {
+        KafkaProducer<String, byte[]> wrapper = (KafkaProducer<String, byte[]>) Proxy.newProxyInstance(
                 KafkaProducer.class.getClassLoader(), new Class<?>[] {KafkaProducer.class}, (proxy, method, args) -> {
                     if (method.getName().equals("unwrap")) {
-                        return producer;
+                        return producer.get();
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
@@ -153,7 +131,7 @@ class SnapshotEvaluatorLanesTest {
                 new ByteArraySerializer());
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         SnapshotEvaluator evaluator = new SnapshotEvaluator(new RuleCatalog(), new EvaluationMetrics(meters),
-                producing(kafka), null, twoLanes());
+                producing(() -> kafka), null, twoLanes());
         try {
             ProducerRecord<String, String> snapshot = SnapshotEvaluatorTest.record("PC-RESEND",
                     SnapshotEvaluatorTest.received(Examples.WIN10_CLIENT_DONE, "PC-RESEND"), Topics.SNAPSHOT_EVENT_TYPE);
