@@ -36,7 +36,8 @@ public interface RulesConfig {
 
     /**
      * Threads ("lanes") that evaluate the snapshots, each machine's on one of them (so a machine's snapshots
-     * stay in order); the number of processors when unset.
+     * stay in order); when unset, the number of processors plus one, so that a lane that waits leaves no processor
+     * idle (docs/benchmarks.md, B1, stop 27).
      */
     @WithName("evaluation-threads")
     Optional<Integer> evaluationThreads();

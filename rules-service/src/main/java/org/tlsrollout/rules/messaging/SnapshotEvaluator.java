@@ -88,7 +88,7 @@ public class SnapshotEvaluator {
         this.metrics = metrics;
         this.clients = clients;
         this.deadLetters = deadLetters;
-        int threads = config.evaluationThreads().orElse(Runtime.getRuntime().availableProcessors());
+        int threads = config.evaluationThreads().orElse(Runtime.getRuntime().availableProcessors() + 1);
         this.compact = config.compactEvaluations();
         if (threads < 1) {
             throw new IllegalArgumentException("rules.evaluation-threads must be at least 1, was " + threads);
