@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -80,11 +81,7 @@ public class SnapshotConsumer {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings, new StringDeserializer(),
                 new ByteArrayDeserializer());
         created.fire(consumer); // Quarkus' Micrometer binds the client's metrics, as it does a channel's consumer's
-        loop = new PollLoop(consumer, Topics.SNAPSHOTS, records -> {
-            SnapshotEvaluator.Pending pending = new SnapshotEvaluator.Pending(records.count());
-            evaluator.evaluate(records, pending);
-            return pending.all;
-        }, POLL_TIMEOUT, REVOKE_WAIT);
+        loop = new PollLoop(consumer, Topics.SNAPSHOTS, evaluator::evaluate, POLL_TIMEOUT, REVOKE_WAIT);
         thread = new Thread(() -> {
             try (consumer) {
                 loop.run();
@@ -105,20 +102,19 @@ public class SnapshotConsumer {
     @Produces
     @Liveness
     HealthCheck live() {
-        return () -> {
-            PollLoop.State state = loop == null ? PollLoop.State.STARTING : loop.state();
-            return HealthCheckResponse.named("snapshots consumer").status(state != PollLoop.State.FAILED)
-                    .withData("state", state.name()).build();
-        };
+        return () -> health(state -> state != PollLoop.State.FAILED);
     }
 
     @Produces
     @Readiness
     HealthCheck ready() {
-        return () -> {
-            PollLoop.State state = loop == null ? PollLoop.State.STARTING : loop.state();
-            return HealthCheckResponse.named("snapshots consumer").status(state == PollLoop.State.POLLING)
-                    .withData("state", state.name()).build();
-        };
+        return () -> health(state -> state == PollLoop.State.POLLING);
+    }
+
+    private HealthCheckResponse health(Predicate<PollLoop.State> up) {
+        PollLoop current = loop;
+        PollLoop.State state = current == null ? PollLoop.State.STARTING : current.state();
+        return HealthCheckResponse.named("snapshots consumer").status(up.test(state)).withData("state", state.name())
+                .build();
     }
 }

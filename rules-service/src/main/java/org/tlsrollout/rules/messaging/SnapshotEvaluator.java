@@ -115,11 +115,12 @@ public class SnapshotEvaluator {
      * Queues the poll's records on the lanes, each record on the lane of its key, the machine id (always the same lane
      * for a machine, whatever the poll), so that a machine's snapshots are evaluated and sent in the order of the topic;
      * waits while {@link #POLLS_AHEAD} polls are queued. A lane takes the next poll as soon as it is done with its
-     * share of this one. {@code pending} completes once Kafka acknowledged every evaluation of the poll. Fails if a
-     * lane failed before (an error no record's handling caught), which stops the consumer: the failed poll is never
-     * done, so neither its offsets nor any later poll's are committed ({@link PollCommits}).
+     * share of this one. The future completes once Kafka acknowledged every evaluation of the poll. Fails if a lane
+     * failed before (an error no record's handling caught), which stops the consumer: the failed poll is never done,
+     * so neither its offsets nor any later poll's are committed ({@link PollCommits}).
      */
-    void evaluate(ConsumerRecords<String, byte[]> records, Pending pending) {
+    CompletableFuture<Void> evaluate(ConsumerRecords<String, byte[]> records) {
+        Pending pending = new Pending(records.count());
         Throwable failed = failure.get();
         if (failed != null) {
             throw new IllegalStateException("an evaluating thread failed", failed);
@@ -159,6 +160,7 @@ public class SnapshotEvaluator {
                 }
             });
         }
+        return pending.all;
     }
 
     private void evaluate(List<ConsumerRecord<String, byte[]>> records, Pending pending) {
@@ -353,7 +355,7 @@ public class SnapshotEvaluator {
     }
 
     /** The sends of one poll: completes when Kafka acknowledged all of them. */
-    static final class Pending {
+    private static final class Pending {
         final CompletableFuture<Void> all = new CompletableFuture<>();
         private final AtomicInteger left;
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -138,18 +139,17 @@ class SnapshotEvaluatorLanesTest {
             ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(Topics.SNAPSHOTS, 0, 0, -1L,
                     org.apache.kafka.common.record.TimestampType.CREATE_TIME, -1, -1, snapshot.key(),
                     snapshot.value().getBytes(StandardCharsets.UTF_8), snapshot.headers(), Optional.empty());
-            SnapshotEvaluator.Pending pending = new SnapshotEvaluator.Pending(1);
-            evaluator.evaluate(new ConsumerRecords<>(Map.of(new TopicPartition(Topics.SNAPSHOTS, 0), List.of(record)),
-                    Map.of()), pending);
+            CompletableFuture<Void> pending = evaluator.evaluate(new ConsumerRecords<>(Map.of(new TopicPartition(Topics.SNAPSHOTS, 0), List.of(record)),
+                    Map.of()));
 
             awaitSends(kafka, 1);
             kafka.errorNext(new TimeoutException("the broker is down"));
             awaitSends(kafka, 2); // after RESEND_DELAY
-            assertThat(pending.all).as("not done while Kafka has not taken it").isNotDone();
+            assertThat(pending).as("not done while Kafka has not taken it").isNotDone();
             assertThat(kafka.history().get(1).key()).isEqualTo("PC-RESEND");
 
             kafka.completeNext();
-            pending.all.get(5, TimeUnit.SECONDS);
+            pending.get(5, TimeUnit.SECONDS);
             assertThat(meters.get("tlsrollout.evaluations").functionCounter().count()).as("counted once").isEqualTo(1);
         } finally {
             evaluator.stop();
@@ -169,14 +169,13 @@ class SnapshotEvaluatorLanesTest {
         SnapshotEvaluator evaluator = new SnapshotEvaluator(new RuleCatalog(),
                 new EvaluationMetrics(new SimpleMeterRegistry()), NO_PRODUCER, null, twoLanes());
         try {
-            SnapshotEvaluator.Pending first = new SnapshotEvaluator.Pending(1);
-            evaluator.evaluate(poll(1), first); // queued; its lane then fails
+            CompletableFuture<Void> first = evaluator.evaluate(poll(1)); // queued; its lane then fails
 
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             IllegalStateException failed = null;
             while (failed == null && System.nanoTime() < deadline) {
                 try {
-                    evaluator.evaluate(poll(0), new SnapshotEvaluator.Pending(1));
+                    evaluator.evaluate(poll(0));
                     Thread.sleep(20);
                 } catch (IllegalStateException e) {
                     failed = e;
@@ -185,8 +184,8 @@ class SnapshotEvaluatorLanesTest {
             assertThat(failed).as("a later poll fails").isNotNull()
                     .hasMessageContaining("an evaluating thread failed")
                     .hasRootCauseMessage("no producer for evaluations in this test");
-            assertThat(first.all).as("the failed poll is never done, so PollCommits never commits it").isNotDone();
-            assertThatThrownBy(() -> evaluator.evaluate(poll(1), new SnapshotEvaluator.Pending(1)))
+            assertThat(first).as("the failed poll is never done, so PollCommits never commits it").isNotDone();
+            assertThatThrownBy(() -> evaluator.evaluate(poll(1)))
                     .as("and every poll after it").isInstanceOf(IllegalStateException.class);
         } finally {
             evaluator.stop();
